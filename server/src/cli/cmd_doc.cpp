@@ -1,0 +1,6 @@
+// Placeholder: the doc commands are registered here once their part provides them.
+#include "cli/commands.hpp"
+
+namespace tandem::cli {
+void register_doc_commands(CLI::App& /*app*/) {}
+}  // namespace tandem::cli

@@ -1,0 +1,6 @@
+// Placeholder: the domain commands are registered here once their part provides them.
+#include "cli/commands.hpp"
+
+namespace tandem::cli {
+void register_domain_commands(CLI::App& /*app*/) {}
+}  // namespace tandem::cli
