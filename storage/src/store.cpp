@@ -179,6 +179,7 @@ struct store::impl {
   bool stopping{false};
   std::thread writer;
 
+  std::atomic<bool> unsynced{false};  // relaxed mode: commits not yet fsync'ed
   std::atomic<std::uint64_t> batches{0};
   std::atomic<std::uint64_t> batched_updates{0};
 
@@ -196,28 +197,29 @@ struct store::impl {
   }
 
   // ---- transactions ----
-  void begin(MDB_txn** t, unsigned flags) const {
-    for (int attempt = 0;; ++attempt) {
-      int rc = mdb_txn_begin(env, nullptr, flags, t);
-      if (rc == MDB_MAP_RESIZED && attempt < 3) {
-        // Another process grew the map; adopt its size. Needs no txn of ours active,
-        // which resize_mu (held shared by the caller) cannot promise: retry after the
-        // caller's shared lock is dropped is not possible here, so set it directly —
-        // LMDB allows mapsize 0 (adopt) while only read txns are open in the process.
-        chk(mdb_env_set_mapsize(env, 0), "adopt map size");
-        continue;
-      }
-      chk(rc, "begin transaction");
-      return;
-    }
+  // Begins a transaction; the caller holds resize_mu shared. MDB_MAP_RESIZED (another
+  // process grew the map) is thrown to the caller's loop, which adopts the size with no
+  // transaction of ours active (as mdb_env_set_mapsize requires) and retries.
+  void begin(MDB_txn** t, unsigned flags) const { chk(mdb_txn_begin(env, nullptr, flags, t), "begin transaction"); }
+
+  void adopt_map_size() const {
+    std::unique_lock lk(resize_mu);
+    chk(mdb_env_set_mapsize(env, 0), "adopt map size");
   }
 
   template <class F>
   auto read(F&& f) const {
-    std::shared_lock lk(resize_mu);
-    txn_guard g;
-    begin(&g.t, MDB_RDONLY);
-    return f(g.t);
+    for (int attempt = 0;; ++attempt) {
+      try {
+        std::shared_lock lk(resize_mu);
+        txn_guard g;
+        begin(&g.t, MDB_RDONLY);
+        return f(g.t);
+      } catch (const lmdb_failure& l) {
+        if (l.rc != MDB_MAP_RESIZED || attempt > 3) throw;
+      }
+      adopt_map_size();
+    }
   }
 
   void grow() {
@@ -244,13 +246,19 @@ struct store::impl {
         if constexpr (std::is_void_v<decltype(f(g.t))>) {
           f(g.t);
           g.commit();
+          unsynced = true;
           return;
         } else {
           auto r = f(g.t);
           g.commit();
+          unsynced = true;
           return r;
         }
       } catch (const lmdb_failure& l) {
+        if (l.rc == MDB_MAP_RESIZED) {
+          adopt_map_size();
+          continue;
+        }
         if (l.rc != MDB_MAP_FULL) throw;
       }
       grow();
@@ -347,18 +355,15 @@ struct store::impl {
 
   // ---- writer thread ----
   void writer_loop() {
+    const bool relaxed = opts.mode == durability::relaxed;
     auto last_sync = std::chrono::steady_clock::now();
-    bool dirty = false;
     for (;;) {
       std::vector<pending> batch;
       {
         std::unique_lock lk(q_mu);
-        if (opts.mode == durability::relaxed && dirty) {
-          q_cv.wait_until(lk, last_sync + opts.sync_interval,
-                          [&] { return !queue.empty() || stopping; });
-        } else {
-          q_cv.wait(lk, [&] { return !queue.empty() || stopping; });
-        }
+        auto ready = [&] { return !queue.empty() || stopping; };
+        if (relaxed) q_cv.wait_until(lk, last_sync + opts.sync_interval, ready);
+        else q_cv.wait(lk, ready);
         if (queue.empty() && stopping) break;
         std::size_t total = 0;
         while (!queue.empty() && batch.size() < opts.max_batch_updates &&
@@ -368,15 +373,10 @@ struct store::impl {
           queue.pop_front();
         }
       }
-      if (!batch.empty()) {
-        write_batch(batch);
-        dirty = true;
-      }
-      if (opts.mode == durability::relaxed && dirty &&
-          std::chrono::steady_clock::now() - last_sync >= opts.sync_interval) {
-        mdb_env_sync(env, 1);
+      if (!batch.empty()) write_batch(batch);
+      if (relaxed && std::chrono::steady_clock::now() - last_sync >= opts.sync_interval) {
+        if (unsynced.exchange(false)) mdb_env_sync(env, 1);
         last_sync = std::chrono::steady_clock::now();
-        dirty = false;
       }
     }
   }
