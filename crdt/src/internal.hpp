@@ -1,0 +1,145 @@
+// Internal data model of tandem_crdt: ids, contents, items (integrated structs), raw structs
+// (decoded, not yet integrated), delete sets and the document state. Not a public header.
+#pragma once
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "tandem/crdt/doc.hpp"
+#include "tandem/crdt/lib0.hpp"
+
+namespace tandem::crdt::detail {
+
+struct id {
+  std::uint64_t client = 0;
+  std::uint64_t clock = 0;
+  bool operator==(const id&) const = default;
+};
+
+// Info byte low 5 bits (Item.js contentRefs) and the struct kinds that are not items.
+enum : std::uint8_t {
+  ref_gc = 0,
+  ref_deleted = 1,
+  ref_json = 2,
+  ref_binary = 3,
+  ref_string = 4,
+  ref_embed = 5,
+  ref_format = 6,
+  ref_type = 7,
+  ref_any = 8,
+  ref_doc = 9,
+  ref_skip = 10,
+};
+enum : std::uint8_t { info_origin = 0x80, info_right_origin = 0x40, info_parent_sub = 0x20 };
+
+struct branch;
+
+// Item content. `len` is the length in clock units (UTF-16 units for strings).
+struct content {
+  std::uint8_t ref = ref_deleted;
+  std::uint8_t type_ref = 0;    // ContentType: wire type ref
+  std::uint64_t len = 0;
+  std::string str;              // string (UTF-8) / format key / embed JSON unused / doc guid / xml node name
+  std::vector<any> values;      // any / json values; embed [value]; format [value]; binary [bytes]; doc [opts]
+  branch* type = nullptr;       // ContentType once integrated
+
+  bool countable() const { return ref != ref_deleted && ref != ref_format; }
+};
+
+// Split content at `offset` (clock units): this keeps [0, offset), returns the rest.
+content content_splice(content& c, std::uint64_t offset);
+// Append `right` to `left` if the content kind merges (Deleted, String, Any, JSON).
+bool content_merge(content& left, content& right);
+// Write the content from `offset` on (v1).
+void content_write(lib0::encoder& e, const content& c, std::uint64_t offset);
+content content_read(lib0::decoder& d, std::uint8_t ref);
+// For strings: byte offset of UTF-16 position `u16` (must be at a char boundary or inside a pair).
+std::size_t utf8_offset_of_utf16(std::string_view s, std::uint64_t u16, bool* inside_pair);
+
+struct item {
+  id id_;
+  std::uint64_t length = 0;
+  item* left = nullptr;
+  item* right = nullptr;
+  id origin;
+  id right_origin;
+  bool has_origin = false;
+  bool has_right_origin = false;
+  bool deleted = false;
+  bool keep = false;
+  bool is_gc = false;     // a GC struct (no parent, no content)
+  branch* parent = nullptr;
+  const std::string* parent_sub = nullptr;  // interned map key
+  content c;
+
+  bool countable() const { return c.countable(); }
+  id last_id() const { return id{id_.client, id_.clock + length - 1}; }
+};
+
+// A decoded struct that is not (yet) part of a store: GC, Skip or Item.
+struct raw_struct {
+  std::uint8_t kind = 1;  // 0 gc, 1 item, 2 skip
+  id id_;
+  std::uint64_t length = 0;
+  bool has_origin = false, has_right_origin = false;
+  id origin, right_origin;
+  std::uint8_t parent_kind = 0;  // 0 none (copied from neighbour), 1 root name, 2 item id
+  std::string parent_name;
+  id parent_id;
+  bool has_parent_sub = false;
+  std::string parent_sub;
+  content c;
+};
+
+struct ds_range {
+  std::uint64_t clock, len;
+};
+struct delete_set {
+  std::unordered_map<std::uint64_t, std::vector<ds_range>> clients;
+  void add(std::uint64_t client, std::uint64_t clock, std::uint64_t len) { clients[client].push_back({clock, len}); }
+  void sort_and_merge();
+  bool empty() const { return clients.empty(); }
+};
+void write_delete_set(lib0::encoder& e, const delete_set& ds);
+delete_set read_delete_set(lib0::decoder& d);
+delete_set merge_delete_sets(const std::vector<const delete_set*>& dss);
+
+struct decoded_update {
+  std::vector<raw_struct> structs;  // in wire order (clients grouped)
+  delete_set ds;
+};
+decoded_update read_update(lib0::decoder& d);  // throws lib0::decode_error
+decoded_update read_update_bytes(bytes_view b);
+void write_raw_struct(lib0::encoder& e, const raw_struct& s, std::uint64_t offset);
+
+// LazyStructWriter (updates.js): structs written client by client.
+class lazy_writer {
+ public:
+  explicit lazy_writer(lib0::encoder& out) : out_(out) {}
+  void write(const raw_struct& s, std::uint64_t offset);
+  void finish();  // writes the struct section into `out`
+
+ private:
+  void flush();
+  lib0::encoder& out_;
+  lib0::encoder cur_;
+  std::uint64_t client_ = 0;
+  std::uint64_t written_ = 0;
+  std::vector<std::pair<std::uint64_t, bytes>> parts_;
+};
+
+bytes encode_update(const decoded_update& u);  // struct-by-struct re-encode (convertUpdateFormat)
+decoded_update merge_decoded(std::vector<decoded_update>& updates);  // mergeUpdates
+bytes merge_to_bytes(std::vector<decoded_update>& updates);
+bytes diff_decoded(const decoded_update& u, const std::unordered_map<std::uint64_t, std::uint64_t>& sv);
+std::unordered_map<std::uint64_t, std::uint64_t> decode_sv(bytes_view sv);  // throws
+
+using state_map = std::unordered_map<std::uint64_t, std::uint64_t>;
+void write_state_vector(lib0::encoder& e, const state_map& sv);
+
+}  // namespace tandem::crdt::detail
