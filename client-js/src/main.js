@@ -1,0 +1,219 @@
+// Entry: reads the invite link (/?token=… or /w/{workspace}?token=…), shows a clear page
+// for a bad or expired token, otherwise the workspace shell: plan + boards, presence,
+// connection state and export.
+import 'quill/dist/quill.snow.css'
+import 'quill/dist/quill.bubble.css'
+import './style.css'
+import { decodeToken, workspaceFromLocation, userColor, isValidDocName } from './model/token.js'
+import { SharedDoc } from './sync.js'
+import { h, toast } from './dom.js'
+import { initPlan, planBoards } from './model/plan.js'
+import { mountPlan } from './plan/view.js'
+import { mountBoard } from './board/view.js'
+
+const app = document.getElementById('app')
+
+function errorPage (title, detail) {
+  document.title = 'Tandem — ' + title
+  app.replaceChildren(h('main', { class: 'error-page', role: 'alert' },
+    h('h1', {}, title), h('p', {}, detail),
+    h('p', { class: 'muted' }, 'Invite links look like ', h('code', {}, '/w/your-workspace?token=…'), '. Ask your mentor or the workspace admin for a fresh link.')))
+}
+
+async function checkAccess (docName, token) {
+  // The signature is only known to the server: ask it once before opening sockets.
+  try {
+    const r = await fetch(`/api/docs/${docName}/update`, { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })
+    if (r.status === 401 || r.status === 403) {
+      let reason = ''
+      try { reason = (await r.text()).slice(0, 200) } catch {}
+      return { ok: false, reason }
+    }
+  } catch { /* offline or server without REST: the sockets will tell */ }
+  return { ok: true }
+}
+
+async function start () {
+  const params = new URLSearchParams(location.search)
+  const token = params.get('token') || ''
+  const info = decodeToken(token)
+  if (!info.ok) {
+    errorPage(info.expired ? 'This link has expired' : 'This link does not work', info.error)
+    return
+  }
+  const workspace = workspaceFromLocation(location.pathname, info)
+  if (!workspace || !isValidDocName(workspace + '/plan')) {
+    errorPage('No workspace in this link', 'The link names no workspace this token can open.')
+    return
+  }
+  const planName = workspace + '/plan'
+  const access = await checkAccess(planName, token)
+  if (!access.ok) {
+    errorPage('This link does not work', 'The server refused the access token' + (access.reason ? `: ${access.reason}` : '.') + ' It may have been revoked, expired, or be for another workspace.')
+    return
+  }
+  const user = { id: info.user || info.name, name: info.name, role: info.role, color: userColor(info.user || info.name) }
+  const readOnly = info.role === 'viewer'
+  document.body.classList.toggle('role-viewer', readOnly)
+  document.title = `Tandem — ${workspace}`
+  new Shell({ workspace, token, user, readOnly }).mount()
+}
+
+class Shell {
+  constructor (opts) {
+    Object.assign(this, opts)
+    this.plan = new SharedDoc(this.workspace + '/plan', this.token, this.user)
+    this.boardDoc = null
+    this.view = null
+  }
+
+  mount () {
+    const u = this.user
+    this.status = h('span', { id: 'conn-status', class: 'conn', role: 'status', 'aria-live': 'polite' }, 'Connecting…')
+    this.presence = h('ul', { id: 'presence', class: 'presence', 'aria-label': 'Who is here' })
+    this.tabs = h('nav', { class: 'tabs', 'aria-label': 'Plan and boards' })
+    this.exportBtn = h('button', { type: 'button', id: 'export-menu-btn', 'aria-haspopup': 'menu', 'aria-expanded': 'false', onclick: () => this.toggleExportMenu() }, 'Export PDF ▾')
+    this.exportMenu = h('div', { class: 'menu', role: 'menu', hidden: true, id: 'export-menu' })
+    this.main = h('main', { id: 'view', class: 'view' })
+    app.replaceChildren(
+      h('header', { class: 'topbar' },
+        h('strong', { class: 'brand' }, 'Tandem'),
+        h('span', { class: 'workspace', title: 'Workspace' }, this.workspace),
+        this.tabs,
+        h('div', { class: 'spacer' }),
+        this.presence,
+        this.status,
+        h('span', { class: 'export-wrap' }, this.exportBtn, this.exportMenu),
+        h('span', { class: 'me', id: 'me', style: { borderColor: u.color } }, u.name, ' ', h('span', { class: 'role role-' + u.role, id: 'my-role' }, u.role))),
+      this.main)
+
+    this.plan.onChange(() => this.renderStatus())
+    this.plan.awareness.on('change', () => this.renderPresence())
+    this.plan.whenReady(() => {
+      if (!this.readOnly) initPlan(this.plan.doc, { [this.user.role === 'mentor' ? 'mentor' : 'mentee']: this.user.name })
+      this.renderTabs()
+    })
+    planBoards(this.plan.doc).observe(() => this.renderTabs())
+    window.addEventListener('hashchange', () => this.route())
+    window.addEventListener('offline', () => { this.plan.goOffline(); this.boardDoc?.goOffline(); this.renderStatus() })
+    window.addEventListener('online', () => { this.plan.goOnline(); this.boardDoc?.goOnline(); this.renderStatus() })
+    document.addEventListener('click', e => { if (!this.exportMenu.hidden && !e.target.closest('.export-wrap')) this.toggleExportMenu(false) })
+    window.tandemApp = this // diagnostics in the browser console
+    this.renderTabs()
+    this.route()
+  }
+
+  currentRoute () {
+    const m = /^#board\/(\d+)$/.exec(location.hash)
+    return m ? { kind: 'board', n: m[1] } : { kind: 'plan' }
+  }
+
+  route () {
+    const r = this.currentRoute()
+    this.view?.destroy()
+    this.view = null
+    if (r.kind === 'board') {
+      const name = `${this.workspace}/board/${r.n}`
+      if (this.boardDoc?.name !== name) {
+        this.boardDoc?.destroy()
+        this.boardDoc = new SharedDoc(name, this.token, this.user)
+        this.boardDoc.onChange(() => this.renderStatus())
+        this.boardDoc.awareness.on('change', () => this.renderPresence())
+        if (navigator.onLine === false) this.boardDoc.goOffline()
+      }
+      this.view = mountBoard(this.main, { shared: this.boardDoc, user: this.user, readOnly: this.readOnly, token: this.token, title: `Board ${r.n}` })
+    } else {
+      this.boardDoc?.destroy(); this.boardDoc = null
+      this.view = mountPlan(this.main, { shared: this.plan, user: this.user, readOnly: this.readOnly })
+    }
+    this.renderTabs(); this.renderStatus(); this.renderPresence(); this.renderExportMenu()
+  }
+
+  renderTabs () {
+    const r = this.currentRoute()
+    const boards = [...planBoards(this.plan.doc).entries()].sort((a, b) => Number(a[0]) - Number(b[0]))
+    if (!boards.length) boards.push(['1', 'Board 1'])
+    const link = (href, label, current) => h('a', { href, class: 'tab', 'aria-current': current ? 'page' : null }, label)
+    this.tabs.replaceChildren(
+      link('#plan', 'Plan', r.kind === 'plan'),
+      ...boards.map(([n, title]) => link('#board/' + n, title || 'Board ' + n, r.kind === 'board' && r.n === n)),
+      this.readOnly ? null : h('button', { type: 'button', class: 'tab add', 'aria-label': 'New board', title: 'New board', onclick: () => this.newBoard() }, '+'))
+  }
+
+  newBoard () {
+    const boards = planBoards(this.plan.doc)
+    const n = Math.max(0, ...[...boards.keys()].map(Number).filter(Number.isFinite)) + 1
+    boards.set(String(n), 'Board ' + n)
+    location.hash = '#board/' + n
+  }
+
+  renderStatus () {
+    const docs = [this.plan, this.boardDoc].filter(Boolean)
+    let state, label
+    if (docs.some(d => d.denied)) { state = 'denied'; label = 'Access denied' } else if (navigator.onLine === false || docs.some(d => d.status === 'disconnected')) {
+      state = 'offline'; label = 'Offline — edits are kept on this device'
+    } else if (docs.every(d => d.status === 'connected' && d.synced)) { state = 'online'; label = 'Online · saved' } else { state = 'connecting'; label = 'Connecting…' }
+    this.status.dataset.state = state
+    this.status.textContent = label
+  }
+
+  renderPresence () {
+    const seen = new Map()
+    const collect = (shared, where) => shared?.awareness.getStates().forEach((s, clientId) => {
+      if (!s.user) return
+      const key = s.user.id || clientId
+      if (!seen.has(key)) seen.set(key, { ...s.user, clientId, where, self: clientId === shared.awareness.clientID })
+      else if (where === 'board') seen.get(key).where = 'board'
+    })
+    collect(this.boardDoc, 'board'); collect(this.plan, 'plan')
+    this.presence.replaceChildren(...[...seen.values()].map(u => {
+      const canFollow = !u.self && u.where === 'board' && this.view?.follow
+      return h('li', { class: 'person' + (u.self ? ' self' : ''), 'data-user': u.name, title: `${u.name} (${u.role})` },
+        h('span', { class: 'avatar', style: { background: u.color }, 'aria-hidden': 'true' }, initials(u.name)),
+        h('span', { class: 'pname' }, u.self ? `${u.name} (you)` : u.name),
+        canFollow ? h('button', { type: 'button', class: 'follow', 'aria-pressed': String(this.view.following === u.clientId), onclick: () => { this.view.follow(this.view.following === u.clientId ? null : u.clientId); this.renderPresence() } }, this.view.following === u.clientId ? 'Stop following' : 'Follow') : null)
+    }))
+  }
+
+  toggleExportMenu (open = this.exportMenu.hidden) {
+    this.renderExportMenu()
+    this.exportMenu.hidden = !open
+    this.exportBtn.setAttribute('aria-expanded', String(open))
+    if (open) this.exportMenu.querySelector('button')?.focus()
+  }
+
+  renderExportMenu () {
+    const r = this.currentRoute()
+    const items = [['export-plan', 'Plan', `${this.workspace}/plan`, {}]]
+    if (r.kind === 'board') {
+      items.unshift(['export-board', 'This board', `${this.workspace}/board/${r.n}`, {}])
+      const frame = this.view?.selectedFrame?.()
+      if (frame) items.splice(1, 0, ['export-frame', `Frame “${frame.name}”`, `${this.workspace}/board/${r.n}`, { frame: frame.id }])
+    }
+    items.push(['export-session', 'Whole session (plan + boards)', `${this.workspace}/plan`, { session: '1' }])
+    this.exportMenu.replaceChildren(...items.map(([id, label, doc, q]) =>
+      h('button', { type: 'button', role: 'menuitem', id, onclick: () => { this.toggleExportMenu(false); this.exportPdf(doc, q, label) } }, label)))
+  }
+
+  async exportPdf (docName, query, label) {
+    const qs = new URLSearchParams({ ...query, token: this.token })
+    toast(`Exporting ${label}…`)
+    try {
+      const r = await fetch(`/api/docs/${docName}/export.pdf?${qs}`, { headers: { Authorization: 'Bearer ' + this.token } })
+      if (!r.ok) throw new Error(`the server answered ${r.status}${r.status === 404 ? ' (export not available on this server)' : ''}`)
+      const blob = await r.blob()
+      const url = URL.createObjectURL(blob)
+      const a = h('a', { href: url, download: docName.replace(/\//g, '-') + (query.frame ? '-frame' : '') + '.pdf' })
+      document.body.append(a); a.click(); a.remove()
+      setTimeout(() => URL.revokeObjectURL(url), 10000)
+    } catch (e) {
+      toast(`Export failed: ${e.message}`, 'error')
+    }
+  }
+}
+
+function initials (name) {
+  return String(name).split(/\s+/).filter(Boolean).slice(0, 2).map(s => s[0].toUpperCase()).join('') || '?'
+}
+
+start()
