@@ -463,7 +463,8 @@ result<std::unique_ptr<store>> store::open(const options& o) {
       if (o.read_only) fail(errc::not_a_store, dir.string() + " does not exist");
       fs::create_directories(dir, ec);
       if (ec) {
-        bool ro = ec == std::errc::read_only_file_system || ec == std::errc::permission_denied;
+        bool ro = ec == std::errc::read_only_file_system || ec == std::errc::permission_denied ||
+                  ec == std::errc::operation_not_permitted;
         fail(ro ? errc::read_only : errc::io, "cannot create store directory " + dir.string() + ": " + ec.message());
       }
       created_dir = fresh = true;
@@ -620,7 +621,7 @@ result<std::vector<log_entry>> store::read_log(std::string_view doc, const log_r
 namespace {
 // Walks the log of one document from `from`, verifying each record; fn(seq, dec) -> bool.
 template <class F>
-void walk_log(MDB_txn* t, MDB_dbi dbi, const std::string& doc, std::uint64_t id, seq_t from, F&& fn) {
+void walk_log(MDB_txn* t, MDB_dbi dbi, const std::string& doc, std::uint64_t id, seq_t from, seq_t to, F&& fn) {
   cursor_guard c;
   chk(mdb_cursor_open(t, dbi, &c.c), "open cursor");
   log_key start(id, from);
@@ -629,6 +630,7 @@ void walk_log(MDB_txn* t, MDB_dbi dbi, const std::string& doc, std::uint64_t id,
   while (rc == MDB_SUCCESS) {
     if (k.mv_size != 16 || std::memcmp(k.mv_data, start.b, 8) != 0) break;
     seq_t s = get_be(static_cast<const std::uint8_t*>(k.mv_data) + 8, 8);
+    if (s > to) return;  // before decoding: a damaged record past the range is not our business
     std::string why;
     auto d = decode_log(k.mv_data, k.mv_size, v.mv_data, v.mv_size, &why);
     if (!d) corrupt(doc, s, why);
@@ -651,7 +653,7 @@ result<void> store::scan_log(std::string_view doc, const log_range& range,
       std::size_t n = 0;
       seq_t from = std::max<seq_t>(range.from_seq, m->info.snapshot_seq + 1);
       if (n >= range.limit) return {};
-      walk_log(t, impl_->db_log, name, m->info.id, from, [&](seq_t s, const log_dec& d) {
+      walk_log(t, impl_->db_log, name, m->info.id, from, range.to_seq, [&](seq_t s, const log_dec& d) {
         if (s > range.to_seq) return false;
         if (d.time > range.to_time) return false;  // times are non-decreasing along the log
         if (d.time < range.from_time) return true;
@@ -687,7 +689,7 @@ result<doc_state> store::load(std::string_view doc) const {
       }
       seq_t expect = m->info.snapshot_seq + 1;
       s.log.reserve(static_cast<std::size_t>(m->info.log_count));
-      walk_log(t, impl_->db_log, name, m->info.id, expect, [&](seq_t q, const log_dec& d) {
+      walk_log(t, impl_->db_log, name, m->info.id, expect, m->info.last_seq, [&](seq_t q, const log_dec& d) {
         if (q != expect) corrupt(name, expect, "log record missing");
         s.log.push_back(log_entry{q, d.time, bytes(d.data.begin(), d.data.end())});
         ++expect;
