@@ -64,14 +64,19 @@ const collectTypes = (doc) => {
 // One random op on one random type: returns the op record after applying it in yjs.
 const randomOp = (r, doc) => {
   const types = collectTypes(doc)
-  const { t, p, kind } = r.pick(types)
+  // weight by family so texts (formatting, deletions) get their share next to the many xml nodes
+  const fam = r.pick(['text', 'text', 'text', 'map', 'map', 'array', 'array', 'xml', 'xml'])
+  const inFam = types.filter(x => fam === 'text' ? (x.kind === 'text' || x.kind === 'xmltext')
+    : fam === 'xml' ? (x.kind === 'xmlfragment' || x.kind === 'xmlelement') : x.kind === fam)
+  const { t, p, kind } = r.pick(inFam.length ? inFam : types)
   switch (kind) {
     case 'map': {
       const k = r.pick(KEYS); const c = r.int(10)
       if (c < 5) { const v = randValue(r); t.set(k, v); return { o: 'mset', p, k, v } }
       if (c < 8) { const nk = r.pick(['map', 'array', 'text', 'xmlfragment']); t.set(k, nk === 'map' ? new Y.Map() : nk === 'array' ? new Y.Array() : nk === 'text' ? new Y.Text() : new Y.XmlFragment()); return { o: 'mnew', p, k, kind: nk } }
-      if (!t.has(k)) return null
-      t.delete(k); return { o: 'mdel', p, k }
+      const present = [...t.keys()]
+      if (!present.length) return null
+      const dk = r.pick(present); t.delete(dk); return { o: 'mdel', p, k: dk }
     }
     case 'array': {
       const len = t.length; const c = r.int(10)
@@ -81,11 +86,11 @@ const randomOp = (r, doc) => {
     }
     case 'text': case 'xmltext': {
       const len = t.length; const c = r.int(10)
-      if (c < 5 || len === 0) {
+      if (c < 4 || len === 0) {
         const i = r.int(len + 1); const s = r.pick(WORDS); const a = r.chance(0.3) ? r.pick(ATTRS.slice(0, 3).concat(ATTRS.slice(5))) : undefined
         t.insert(i, s, a); return a ? { o: 'tins', p, i, s, a } : { o: 'tins', p, i, s }
       }
-      if (c < 6) { const i = r.int(len + 1); const e = { image: r.pick(['a.png', 'b.png']) }; const a = r.chance(0.3) ? { bold: true } : undefined; t.insertEmbed(i, e, a); return a ? { o: 'temb', p, i, e, a } : { o: 'temb', p, i, e } }
+      if (c < 5) { const i = r.int(len + 1); const e = { image: r.pick(['a.png', 'b.png']) }; const a = r.chance(0.3) ? { bold: true } : undefined; t.insertEmbed(i, e, a); return a ? { o: 'temb', p, i, e, a } : { o: 'temb', p, i, e } }
       if (c < 8) { const i = r.int(len); const n = 1 + r.int(Math.min(4, len - i)); const a = r.pick(ATTRS); t.format(i, n, a); return { o: 'tfmt', p, i, n, a } }
       const i = r.int(len); const n = 1 + r.int(Math.min(4, len - i)); t.delete(i, n); return { o: 'tdel', p, i, n }
     }
@@ -157,7 +162,7 @@ export const makeScenario = (seed) => {
     for (const u of q.splice(keep)) deliver(c, u)
   }
   return {
-    seed, gc, roots: ROOTS, clients, events, updates: updates.map(hex),
+    seed, gc, roots: ROOTS, clients, events, updates: updates.map(hex), merged: hex(Y.mergeUpdates(updates)),
     expect: clients.map((_, i) => ({ local: expected(docs[i], ROOTS), observer: expected(observers[i], ROOTS) }))
   }
 }
