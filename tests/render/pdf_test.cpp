@@ -1,0 +1,406 @@
+// PDF structure, text, fonts, links, bookmarks and determinism of board, plan and session
+// exports, checked with poppler-utils (pdfinfo, pdftotext, pdffonts).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cairo.h>
+
+#include <regex>
+#include <sstream>
+
+#include "helpers.hpp"
+#include "samples.hpp"
+
+using namespace tandem::render;
+using namespace render_test;
+
+namespace {
+
+std::string pdf_text(const std::vector<uint8_t>& b) { return std::string(b.begin(), b.end()); }
+
+// pdftotext marks RTL runs with embedding controls and may split joined Arabic glyphs
+// with spaces; compare scripts with those removed.
+std::string strip_marks_and_spaces(std::string s) {
+  for (const char* mark : {"\u202b", "\u202a", "\u202c", "\u200f", "\u200e"}) {
+    for (size_t p; (p = s.find(mark)) != std::string::npos;) s.erase(p, std::string(mark).size());
+  }
+  s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\n'; }), s.end());
+  return s;
+}
+
+std::string without_spaces(std::string s) {
+  s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\n' || c == '\f'; }), s.end());
+  return s;
+}
+
+export_output must(result<export_output> r) {
+  if (!r.ok()) FAIL("export failed: " << r.err().message);
+  return std::move(r.value());
+}
+
+int page_count(const std::string& info) { return std::atoi(info_field(info, "Pages").c_str()); }
+
+}  // namespace
+
+TEST_CASE("board with frames exports one page per frame, sized to the frame at 0.75 pt per unit") {
+  auto out = must(render_board(sample_board(true), fixed_options()));
+  auto path = write_tmp("frames.pdf", out.bytes);
+  auto info = pdfinfo(path);
+  CHECK(page_count(info) == 2);
+  CHECK(run("pdfinfo -f 1 -l 2 '" + path.string() + "'").find("Page    1 size:  600 x 525 pts") != std::string::npos);
+  CHECK(run("pdfinfo -f 1 -l 2 '" + path.string() + "'").find("Page    2 size:  450 x 300 pts") != std::string::npos);
+  CHECK(out.mime == "application/pdf");
+  CHECK(out.pages == 2);
+}
+
+TEST_CASE("board frame pages are clipped to their frame: each page holds only its frame's text") {
+  auto out = must(render_board(sample_board(true), fixed_options()));
+  auto path = write_tmp("clip.pdf", out.bytes);
+  auto p1 = pdftotext(path, "-f 1 -l 1");
+  auto p2 = pdftotext(path, "-f 2 -l 2");
+  CHECK(p1.find("Sticky") != std::string::npos);
+  CHECK(p1.find("Second frame text") == std::string::npos);
+  CHECK(p2.find("Second frame text") != std::string::npos);
+  CHECK(p2.find("Sticky") == std::string::npos);
+}
+
+TEST_CASE("board frame pages get a bookmark and a page label named after the frame") {
+  auto out = must(render_board(sample_board(true), fixed_options()));
+  auto raw = pdf_text(out.bytes);
+  CHECK(raw.find("/Title (Ideas)") != std::string::npos);
+  CHECK(raw.find("/Title (Plan)") != std::string::npos);
+  CHECK(raw.find("/PageLabels") != std::string::npos);
+  CHECK(raw.find("(Ideas)") != raw.rfind("(Ideas)"));  // outline title and page label
+}
+
+TEST_CASE("board text in every script is real text, extracted in order") {
+  auto out = must(render_board(sample_board(true), fixed_options()));
+  auto text = strip_marks_and_spaces(pdftotext(write_tmp("scripts.pdf", out.bytes), "-layout -f 1 -l 1"));
+  size_t prev = 0;
+  for (const auto& [name, sample] : scripts()) {
+    CAPTURE(name);
+    auto pos = text.find(strip_marks_and_spaces(sample));
+    CHECK(pos != std::string::npos);
+    if (pos != std::string::npos) {
+      CHECK(pos >= prev);
+      prev = pos;
+    }
+  }
+}
+
+TEST_CASE("rich text keeps words of differently formatted runs in order") {
+  auto out = must(render_board(sample_board(true), fixed_options()));
+  auto text = pdftotext(write_tmp("rich.pdf", out.bytes), "-layout -f 1 -l 1");
+  CHECK(text.find("Sticky bold and italic") != std::string::npos);
+}
+
+TEST_CASE("every font in board and plan exports is embedded and subset") {
+  for (int which = 0; which < 2; which++) {
+    auto out = which == 0 ? must(render_board(sample_board(true), fixed_options()))
+                          : must(render_plan(sample_plan(4), fixed_options()));
+    auto fonts = pdffonts(write_tmp("fonts" + std::to_string(which) + ".pdf", out.bytes));
+    std::istringstream lines(fonts);
+    std::string line;
+    int n = 0;
+    std::getline(lines, line);
+    std::getline(lines, line);
+    std::regex row(R"(\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$)");
+    while (std::getline(lines, line)) {
+      CAPTURE(line);
+      std::smatch m;
+      REQUIRE(std::regex_search(line, m, row));
+      CHECK(m[1] == "yes");  // embedded
+      CHECK(m[2] == "yes");  // subset
+      n++;
+    }
+    CHECK(n >= 5);  // Latin, Arabic, Hebrew, Devanagari, CJK at least
+    for (const char* family : {"NotoSans-", "NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari", "NotoSansCJK"})
+      CHECK(fonts.find(family) != std::string::npos);
+  }
+}
+
+TEST_CASE("PDF metadata holds title, author, subject and the fixed creation date") {
+  auto out = must(render_board(sample_board(true), fixed_options()));
+  auto info = pdfinfo(write_tmp("meta.pdf", out.bytes));
+  CHECK(info_field(info, "Title") == "Sprint retro");
+  CHECK(info_field(info, "Author") == "Test Author");
+  CHECK(info_field(info, "Subject") == "Tandem board");
+  CHECK(info_field(info, "CreationDate") == "2026-01-02T03:04:05Z");
+}
+
+TEST_CASE("same document and fixed date give byte-identical PDFs") {
+  auto a = must(render_board(sample_board(true), fixed_options()));
+  auto b = must(render_board(sample_board(true), fixed_options()));
+  CHECK(a.bytes == b.bytes);
+  auto c = must(render_plan(sample_plan(6), fixed_options()));
+  auto d = must(render_plan(sample_plan(6), fixed_options()));
+  CHECK(c.bytes == d.bytes);
+  auto other = fixed_options();
+  other.create_date = "2027-01-02T03:04:05Z";
+  auto e = must(render_plan(sample_plan(6), other));
+  CHECK(e.bytes != c.bytes);  // the date really is in the output
+}
+
+TEST_CASE("links in sticky notes and plan notes are live URI annotations") {
+  auto board = pdf_text(must(render_board(sample_board(true), fixed_options())).bytes);
+  CHECK(board.find("/URI (https://example.org/tandem)") != std::string::npos);
+  auto plan = pdf_text(must(render_plan(sample_plan(2), fixed_options())).bytes);
+  CHECK(plan.find("/URI (https://example.com/plan)") != std::string::npos);
+  // The link rectangle lies on the page and is about one line tall.
+  std::smatch m;
+  std::regex rect(R"(/Rect \[ ([\d.]+) ([\d.]+) ([\d.]+) ([\d.]+) \])");
+  REQUIRE(std::regex_search(plan, m, rect));
+  double y0 = std::stod(m[2]), y1 = std::stod(m[4]);
+  CHECK(y1 > y0);
+  CHECK(y1 - y0 < 30);
+  CHECK(y1 < 842);
+}
+
+TEST_CASE("unsafe link schemes are not made live") {
+  board_model b;
+  auto t = make_el("t", element_kind::text, 0, 0, 300, 50, "a");
+  rich_run r{"click"};
+  r.link = "javascript:alert(1)";
+  t.text = {paragraph{{r}}};
+  b.elements.push_back(t);
+  auto raw = pdf_text(must(render_board(b, fixed_options())).bytes);
+  CHECK(raw.find("javascript") == std::string::npos);
+}
+
+TEST_CASE("frameless board is one page fitted to its content plus a margin") {
+  auto out = must(render_board(sample_board(false), fixed_options()));
+  auto info = pdfinfo(write_tmp("fit.pdf", out.bytes));
+  CHECK(page_count(info) == 1);
+  // Content spans x -8..1548 (text t2 reaches 1540 plus its stroke pad), y about -12..612.
+  auto size = info_field(info, "Page size");
+  double w = 0, h = 0;
+  REQUIRE(std::sscanf(size.c_str(), "%lf x %lf", &w, &h) == 2);
+  CHECK(w == doctest::Approx((1540 + 2 + 32 - (40 - 4 - 32)) * 0.75).epsilon(0.02));
+  CHECK(h > 400);
+}
+
+TEST_CASE("frameless board tiles onto A4 sheets at print scale when asked") {
+  board_model b;
+  for (int i = 0; i < 20; i++) {
+    auto r = make_el("r" + std::to_string(i), element_kind::rect, i * 300, i * 200, 100, 100, "a" + std::to_string(i));
+    b.elements.push_back(r);
+  }
+  auto opt = fixed_options();
+  opt.paper = paper_size::a4;
+  auto out = must(render_board(b, opt));
+  auto info = pdfinfo(write_tmp("tiles.pdf", out.bytes));
+  CHECK(page_count(info) > 4);
+  CHECK(info_field(info, "Page size").find("(A4)") != std::string::npos);
+}
+
+TEST_CASE("frame pages on letter paper keep the letter size and landscape orientation for wide frames") {
+  auto opt = fixed_options();
+  opt.paper = paper_size::letter;
+  auto out = must(render_board(sample_board(true), opt));
+  auto info = run("pdfinfo -f 1 -l 2 '" + write_tmp("letter.pdf", out.bytes).string() + "'");
+  CHECK(info.find("Page    1 size:  792 x 612 pts") != std::string::npos);
+}
+
+TEST_CASE("a single frame is exported by name; an unknown frame name is a clear error") {
+  auto opt = fixed_options();
+  opt.frame = "Plan";
+  auto out = must(render_board(sample_board(true), opt));
+  CHECK(out.pages == 1);
+  CHECK(pdftotext(write_tmp("one.pdf", out.bytes)).find("Second frame text") != std::string::npos);
+  opt.frame = "Nope";
+  auto bad = render_board(sample_board(true), opt);
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.err().message.find("Nope") != std::string::npos);
+}
+
+TEST_CASE("huge boards are scaled so no page side exceeds 14400 pt") {
+  board_model b;
+  b.elements.push_back(make_el("a", element_kind::rect, 0, 0, 10, 10, "a"));
+  b.elements.push_back(make_el("b", element_kind::rect, 200000, 50000, 10, 10, "b"));
+  auto out = must(render_board(b, fixed_options()));
+  auto size = info_field(pdfinfo(write_tmp("huge.pdf", out.bytes)), "Page size");
+  double w = 0, h = 0;
+  REQUIRE(std::sscanf(size.c_str(), "%lf x %lf", &w, &h) == 2);
+  CHECK(w <= 14400);
+  CHECK(w > 14000);
+  CHECK(h <= 14400);
+  CHECK_FALSE(out.warnings.empty());
+}
+
+TEST_CASE("plan is A4 portrait by default and letter on request") {
+  auto a4 = pdfinfo(write_tmp("plan-a4.pdf", must(render_plan(sample_plan(1), fixed_options())).bytes));
+  CHECK(info_field(a4, "Page size").find("(A4)") != std::string::npos);
+  auto opt = fixed_options();
+  opt.paper = paper_size::letter;
+  auto letter = pdfinfo(write_tmp("plan-letter.pdf", must(render_plan(sample_plan(1), opt)).bytes));
+  CHECK(info_field(letter, "Page size").find("612 x 792") != std::string::npos);
+}
+
+TEST_CASE("plan text comes out in reading order: title block, goals, notes, check-ins, feedback") {
+  auto out = must(render_plan(sample_plan(3), fixed_options()));
+  auto text = pdftotext(write_tmp("plan-order.pdf", out.bytes), "-layout");
+  std::vector<std::string> order{"Growth plan 2026", "Ada Lovelace", "Alan Turing", "2026-01-02", "Goals",
+                                 "1. Goal title 1", "Not started", "Owner: mentee", "Due: 2026-01-15",
+                                 "Progress: 0%", "Description of goal 1", "Milestones", "\u2612 Milestone 1.1",
+                                 "\u2610 Milestone 1.2", "2. Goal title 2", "In progress", "3. Goal title 3", "Notes",
+                                 "Weekly notes", "\u2612", "Read the design doc", "\u2610 Pair on the parser",
+                                 "Check-ins", "2026-01-10", "Talked about the parser.", "Next steps",
+                                 "Write tests first.", "Feedback", "Great progress on the parser."};
+  size_t prev = 0;
+  for (const auto& s : order) {
+    CAPTURE(s);
+    auto pos = text.find(s, prev);
+    CHECK(pos != std::string::npos);
+    if (pos != std::string::npos) prev = pos;
+  }
+}
+
+TEST_CASE("plan notes list every script in order") {
+  auto out = must(render_plan(sample_plan(1), fixed_options()));
+  auto text = strip_marks_and_spaces(pdftotext(write_tmp("plan-scripts.pdf", out.bytes), "-layout"));
+  size_t prev = 0;
+  for (const auto& [name, sample] : scripts()) {
+    CAPTURE(name);
+    auto pos = text.find(strip_marks_and_spaces(name + ": " + sample));
+    CHECK(pos != std::string::npos);
+    if (pos != std::string::npos) {
+      CHECK(pos >= prev);
+      prev = pos;
+    }
+  }
+}
+
+TEST_CASE("a 50-goal plan paginates, numbers every page, and bookmarks every goal") {
+  auto out = must(render_plan(sample_plan(50), fixed_options()));
+  auto path = write_tmp("plan50.pdf", out.bytes);
+  const int pages = page_count(pdfinfo(path));
+  CHECK(pages >= 5);
+  CHECK(out.pages == pages);
+  for (int p = 1; p <= pages; p++) {
+    auto t = pdftotext(path, "-layout -f " + std::to_string(p) + " -l " + std::to_string(p));
+    CAPTURE(p);
+    CHECK(t.find("Page " + std::to_string(p)) != std::string::npos);
+  }
+  auto raw = pdf_text(out.bytes);
+  for (int g = 1; g <= 50; g++) CHECK(raw.find("/Title (Goal title " + std::to_string(g) + ")") != std::string::npos);
+  // Goal text is not lost at page breaks: every goal and milestone appears once.
+  auto all = pdftotext(path, "-layout");
+  for (int g = 1; g <= 50; g++) CHECK(all.find(std::to_string(g) + ". Goal title " + std::to_string(g)) != std::string::npos);
+  CHECK(all.find("Milestone 50.3") != std::string::npos);
+}
+
+TEST_CASE("a long paragraph is split across pages by line, with no line lost") {
+  plan_model p = sample_plan(0);
+  std::string longtext;
+  for (int i = 1; i <= 150; i++) longtext += "Sentence number " + std::to_string(i) + " of the long note. ";
+  p.notes = {paragraph{{rich_run{longtext}}}};
+  auto out = must(render_plan(p, fixed_options()));
+  auto path = write_tmp("long.pdf", out.bytes);
+  CHECK(out.pages >= 2);
+  // Whitespace and the page footers removed, the paragraph reads back whole.
+  std::string all;
+  for (int page = 1; page <= out.pages; page++) {
+    auto t = without_spaces(pdftotext(path, "-layout -f " + std::to_string(page) + " -l " + std::to_string(page)));
+    const std::string footer = "Growthplan2026Page" + std::to_string(page);
+    auto f = t.find(footer);
+    REQUIRE(f != std::string::npos);
+    all += t.erase(f, footer.size());
+  }
+  std::string expected;
+  for (int i = 1; i <= 150; i++) expected += "Sentencenumber" + std::to_string(i) + "ofthelongnote.";
+  CHECK(all.find(expected) != std::string::npos);
+}
+
+TEST_CASE("session export holds the board's pages followed by the plan's pages") {
+  auto out = must(render_session(sample_board(true), sample_plan(2), fixed_options()));
+  auto path = write_tmp("session.pdf", out.bytes);
+  CHECK(page_count(pdfinfo(path)) == out.pages);
+  CHECK(out.pages >= 3);
+  CHECK(pdftotext(path, "-f 1 -l 1").find("Sticky") != std::string::npos);
+  CHECK(pdftotext(path, "-f 3 -l 3").find("Growth plan 2026") != std::string::npos);
+  auto info = pdfinfo(path);
+  CHECK(info_field(info, "Title") == "Growth plan 2026");
+}
+
+TEST_CASE("PNG thumbnail has exactly the requested width and a PNG signature") {
+  auto opt = fixed_options();
+  opt.format = output_format::png;
+  opt.png_width = 320;
+  auto out = must(render_board(sample_board(true), opt));
+  REQUIRE(out.bytes.size() > 24);
+  const uint8_t sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+  CHECK(std::equal(sig, sig + 8, out.bytes.begin()));
+  auto w = (out.bytes[16] << 24) | (out.bytes[17] << 16) | (out.bytes[18] << 8) | out.bytes[19];
+  CHECK(w == 320);
+  CHECK(out.mime == "image/png");
+  opt.frame = "Plan";
+  auto frame = must(render_board(sample_board(true), opt));
+  auto h = (frame.bytes[20] << 24) | (frame.bytes[21] << 16) | (frame.bytes[22] << 8) | frame.bytes[23];
+  CHECK(h == 320 * 400 / 600);
+}
+
+TEST_CASE("plans refuse PNG output with a clear error") {
+  auto opt = fixed_options();
+  opt.format = output_format::png;
+  auto r = render_plan(sample_plan(1), opt);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.err().message.find("PNG") != std::string::npos);
+}
+
+TEST_CASE("a board of 100,000 elements of every kind exports without crashing") {
+  board_model b;
+  b.elements.reserve(100000);
+  const element_kind kinds[] = {element_kind::rect, element_kind::ellipse, element_kind::diamond, element_kind::line,
+                                element_kind::arrow, element_kind::stroke, element_kind::text, element_kind::sticky};
+  for (int i = 0; i < 100000; i++) {
+    auto e = make_el(std::to_string(i), kinds[i % 8], (i % 400) * 30.0, (i / 400) * 30.0, 20, 20, std::to_string(i));
+    if (e.kind == element_kind::line || e.kind == element_kind::arrow) e.points = {0, 0, 20, 20};
+    if (e.kind == element_kind::stroke) e.points = {0, 0, 0.5, 10, 5, 0.5, 20, 20, 0.5};
+    if (e.kind == element_kind::text || e.kind == element_kind::sticky) e.text = rich_from_plain("t");
+    b.elements.push_back(std::move(e));
+  }
+  auto out = must(render_board(b, fixed_options()));
+  CHECK(out.pages == 1);
+  CHECK(out.bytes.size() > 100000);
+}
+
+TEST_CASE("missing images are drawn as placeholders and reported; a PNG image is embedded") {
+  board_model b;
+  auto img = make_el("i1", element_kind::image, 0, 0, 100, 80, "a");
+  img.src = "/api/files/cat.png";
+  auto missing = make_el("i2", element_kind::image, 200, 0, 100, 80, "b");
+  missing.src = "/api/files/missing.png";
+  b.elements = {img, missing};
+  // A real 2x2 PNG made by cairo for the fetcher to serve.
+  cairo_surface_t* s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 2, 2);
+  std::vector<uint8_t> png;
+  cairo_surface_write_to_png_stream(
+      s,
+      [](void* c, const unsigned char* d, unsigned int n) {
+        auto* v = static_cast<std::vector<uint8_t>*>(c);
+        v->insert(v->end(), d, d + n);
+        return CAIRO_STATUS_SUCCESS;
+      },
+      &png);
+  cairo_surface_destroy(s);
+  auto opt = fixed_options();
+  opt.fetch_image = [&](const std::string& src) -> std::optional<std::vector<uint8_t>> {
+    if (src == "/api/files/cat.png") return png;
+    return std::nullopt;
+  };
+  auto out = must(render_board(b, opt));
+  auto raw = pdf_text(out.bytes);
+  CHECK(raw.find("/Subtype /Image") != std::string::npos);
+  REQUIRE(out.warnings.size() == 1);
+  CHECK(out.warnings[0].find("missing.png") != std::string::npos);
+}
+
+TEST_CASE("unrecognised colours fall back to defaults with a warning, never a failure") {
+  board_model b;
+  auto r = make_el("r", element_kind::rect, 0, 0, 50, 50, "a");
+  r.fill = "not-a-colour";
+  b.elements.push_back(r);
+  auto out = must(render_board(b, fixed_options()));
+  REQUIRE_FALSE(out.warnings.empty());
+  CHECK(out.warnings[0].find("not-a-colour") != std::string::npos);
+}
