@@ -73,6 +73,7 @@ struct item {
   bool deleted = false;
   bool keep = false;
   bool is_gc = false;     // a GC struct (no parent, no content)
+  bool marker = false;    // a search marker points here
   branch* parent = nullptr;
   const std::string* parent_sub = nullptr;  // interned map key
   content c;
@@ -94,6 +95,12 @@ struct raw_struct {
   bool has_parent_sub = false;
   std::string parent_sub;
   content c;
+  bool first_in_block = false;  // starts a client block on the wire
+  // Resolution state while integrating (getMissing).
+  item* r_left = nullptr;
+  item* r_right = nullptr;
+  branch* r_parent = nullptr;
+  bool r_parent_null = false;
 };
 
 struct ds_range {
@@ -101,7 +108,12 @@ struct ds_range {
 };
 struct delete_set {
   std::unordered_map<std::uint64_t, std::vector<ds_range>> clients;
-  void add(std::uint64_t client, std::uint64_t clock, std::uint64_t len) { clients[client].push_back({clock, len}); }
+  std::vector<std::uint64_t> order;  // clients in first-seen order (JS Map order)
+  void add(std::uint64_t client, std::uint64_t clock, std::uint64_t len) {
+    auto [it, fresh] = clients.try_emplace(client);
+    if (fresh) order.push_back(client);
+    it->second.push_back({clock, len});
+  }
   void sort_and_merge();
   bool empty() const { return clients.empty(); }
 };

@@ -269,13 +269,10 @@ delete_set read_delete_set(lib0::decoder& d) {
     std::size_t cat = d.offset();
     auto m = d.read_var_uint();
     if (m > d.remaining()) d.fail_at("delete range count exceeds remaining data", cat);
-    if (m > 0) {
-      auto& v = ds.clients[client];
-      for (std::uint64_t k = 0; k < m; ++k) {
-        auto clock = d.read_var_uint();
-        auto len = d.read_var_uint();
-        v.push_back({clock, len});
-      }
+    for (std::uint64_t k = 0; k < m; ++k) {
+      auto clock = d.read_var_uint();
+      auto len = d.read_var_uint();
+      ds.add(client, clock, len);
     }
   }
   return ds;
@@ -284,10 +281,8 @@ delete_set read_delete_set(lib0::decoder& d) {
 delete_set merge_delete_sets(const std::vector<const delete_set*>& dss) {
   delete_set merged;
   for (const auto* ds : dss)
-    for (const auto& [client, dels] : ds->clients) {
-      auto& v = merged.clients[client];
-      v.insert(v.end(), dels.begin(), dels.end());
-    }
+    for (auto client : ds->order)
+      for (const auto& r : ds->clients.at(client)) merged.add(client, r.clock, r.len);
   merged.sort_and_merge();
   return merged;
 }
@@ -334,6 +329,7 @@ decoded_update read_update(lib0::decoder& d) {
       std::uint8_t info = d.read_u8();
       raw_struct s;
       s.id_ = {client, clock};
+      s.first_in_block = si == 0;
       switch (info & 0x1f) {
         case ref_gc:
           s.kind = 0;

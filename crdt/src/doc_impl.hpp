@@ -1,0 +1,129 @@
+// Document state: struct store, shared types (branches), transactions. Internal header.
+#pragma once
+#include <deque>
+#include <functional>
+#include <map>
+
+#include "internal.hpp"
+
+namespace tandem::crdt::detail {
+
+struct search_marker {
+  item* p;
+  std::uint64_t index;
+  std::uint64_t timestamp;
+};
+
+struct branch {
+  doc_impl* d = nullptr;
+  item* it = nullptr;  // the item holding this type; nullptr for roots
+  std::string root_name;
+  type_kind kind = type_kind::unknown;
+  std::string node_name;  // XmlElement node name / XmlHook hook name
+  item* start = nullptr;
+  std::unordered_map<const std::string*, item*> map;
+  std::vector<const std::string*> keys;  // map keys in first-set order
+  std::uint64_t length = 0;
+  bool has_formatting = false;
+  bool markers_on = false;  // _searchMarker !== null
+  std::vector<search_marker> markers;
+
+  void map_set(const std::string* k, item* v) {
+    auto [itr, fresh] = map.try_emplace(k, v);
+    if (fresh)
+      keys.push_back(k);
+    else
+      itr->second = v;
+  }
+  item* map_get(const std::string* k) const {
+    auto itr = map.find(k);
+    return itr == map.end() ? nullptr : itr->second;
+  }
+};
+
+struct txn_impl {
+  doc_impl* d = nullptr;
+  const void* origin = nullptr;
+  bool local = true;
+  state_map before;
+  state_map after;
+  delete_set ds;
+  std::vector<item*> merge_structs;
+  std::unordered_set<branch*> changed;
+  bool need_formatting_cleanup = false;
+};
+
+struct pending_structs {
+  state_map missing;
+  bytes update;  // v1
+};
+
+struct doc_impl {
+  doc* owner = nullptr;
+  std::uint64_t client_id = 0;
+  bool gc = true;
+  std::unordered_map<std::uint64_t, std::vector<item*>> clients;
+  std::deque<item> item_pool;
+  std::deque<branch> branch_pool;
+  std::unordered_set<std::string> interned;
+  std::vector<std::pair<std::string, branch*>> share;  // roots in creation order
+  std::unordered_map<std::string, branch*> share_index;
+  std::optional<pending_structs> pending;
+  std::optional<delete_set> pending_ds;
+  std::map<std::size_t, doc::update_handler> handlers;
+  std::size_t next_handler = 1;
+  txn_impl* current = nullptr;
+  std::vector<std::unique_ptr<txn_impl>> cleanups;
+  std::unordered_set<item*> scan_before, scan_conflict;
+
+  // --- store
+  std::uint64_t get_state(std::uint64_t client) const;
+  state_map state_vector() const;
+  static std::size_t find_index(const std::vector<item*>& structs, std::uint64_t clock);  // npos if absent
+  item* find(id i) const;
+  item* get_item_clean_start(txn_impl& t, id i);
+  item* get_item_clean_end(txn_impl& t, id i);
+  std::size_t find_index_clean_start(txn_impl& t, std::vector<item*>& structs, std::uint64_t clock);
+  item* split_item(txn_impl& t, item* left, std::uint64_t diff);
+  void add_struct(item* it);
+  item* new_item();
+  const std::string* intern(std::string_view s);
+  branch* new_branch(type_kind k);
+  branch* root(std::string_view name);
+  void type_root(branch* b, type_kind k);
+
+  // --- items
+  void integrate(txn_impl& t, item* it);
+  void delete_item(txn_impl& t, item* it);
+  void gc_item(item* it, bool parent_gcd);
+  bool merge_with(item* left, item* right);
+  void add_changed(txn_impl& t, branch* type);
+  item* local_insert(txn_impl& t, item* left, item* right, branch* parent, const std::string* parent_sub, content c);
+
+  // --- transactions
+  void transact(const std::function<void(txn_impl&)>& fn, const void* origin, bool local);
+  void cleanup(txn_impl& t);
+  void emit_update(txn_impl& t);
+
+  // --- updates
+  void apply_decoded(txn_impl& t, decoded_update& u);
+  std::optional<pending_structs> integrate_structs(txn_impl& t, decoded_update& u);
+  bool get_missing(txn_impl& t, raw_struct& s, std::uint64_t* missing_client);
+  void integrate_raw(txn_impl& t, raw_struct& s, std::uint64_t offset);
+  std::optional<delete_set> apply_delete_set(txn_impl& t, const delete_set& ds);
+  void write_item(lib0::encoder& e, const item* it, std::uint64_t offset) const;
+  void write_clients_structs(lib0::encoder& e, const state_map& sv) const;
+  delete_set delete_set_from_store() const;
+  bytes encode_state_as_update(bytes_view sv) const;
+
+  // --- text formatting cleanup
+  void cleanup_ytext_after_transaction(txn_impl& t);
+};
+
+// Search markers (AbstractType.js).
+search_marker* find_marker(branch* b, std::uint64_t index);
+void update_marker_changes(branch* b, std::uint64_t index, std::int64_t len);
+
+std::uint64_t random_client_id();
+
+}  // namespace tandem::crdt::detail

@@ -1,0 +1,916 @@
+// Struct store, item integration (YATA), deletion, GC, merging, transactions and applying /
+// encoding updates — a port of yjs 13.6.33 Item.js, StructStore.js, Transaction.js, encoding.js.
+#include <random>
+
+#include "doc_impl.hpp"
+
+namespace tandem::crdt::detail {
+
+namespace {
+constexpr std::size_t npos = static_cast<std::size_t>(-1);
+bool same_opt_id(bool ha, const id& a, bool hb, const id& b) { return ha == hb && (!ha || a == b); }
+}  // namespace
+
+std::uint64_t random_client_id() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng() & 0xffffffffull;
+}
+
+// ---- store -------------------------------------------------------------------------------------
+
+std::uint64_t doc_impl::get_state(std::uint64_t client) const {
+  auto it = clients.find(client);
+  if (it == clients.end() || it->second.empty()) return 0;
+  const item* last = it->second.back();
+  return last->id_.clock + last->length;
+}
+
+state_map doc_impl::state_vector() const {
+  state_map sv;
+  for (const auto& [c, v] : clients)
+    if (!v.empty()) sv[c] = v.back()->id_.clock + v.back()->length;
+  return sv;
+}
+
+std::size_t doc_impl::find_index(const std::vector<item*>& structs, std::uint64_t clock) {
+  std::size_t lo = 0, hi = structs.size();
+  while (lo < hi) {
+    std::size_t mid = (lo + hi) / 2;
+    const item* s = structs[mid];
+    if (s->id_.clock <= clock) {
+      if (clock < s->id_.clock + s->length) return mid;
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return npos;
+}
+
+item* doc_impl::find(id i) const {
+  auto it = clients.find(i.client);
+  if (it == clients.end()) return nullptr;
+  auto idx = find_index(it->second, i.clock);
+  return idx == npos ? nullptr : it->second[idx];
+}
+
+item* doc_impl::split_item(txn_impl& t, item* left, std::uint64_t diff) {
+  item* r = new_item();
+  r->id_ = {left->id_.client, left->id_.clock + diff};
+  r->length = left->length - diff;
+  r->left = left;
+  r->has_origin = true;
+  r->origin = {left->id_.client, left->id_.clock + diff - 1};
+  r->right = left->right;
+  r->has_right_origin = left->has_right_origin;
+  r->right_origin = left->right_origin;
+  r->parent = left->parent;
+  r->parent_sub = left->parent_sub;
+  r->c = content_splice(left->c, diff);
+  r->deleted = left->deleted;
+  r->keep = left->keep;
+  left->right = r;
+  if (r->right) r->right->left = r;
+  t.merge_structs.push_back(r);
+  if (r->parent_sub && !r->right) r->parent->map_set(r->parent_sub, r);
+  left->length = diff;
+  return r;
+}
+
+std::size_t doc_impl::find_index_clean_start(txn_impl& t, std::vector<item*>& structs, std::uint64_t clock) {
+  auto index = find_index(structs, clock);
+  if (index == npos) return npos;
+  item* s = structs[index];
+  if (s->id_.clock < clock && !s->is_gc) {
+    structs.insert(structs.begin() + static_cast<std::ptrdiff_t>(index) + 1, split_item(t, s, clock - s->id_.clock));
+    return index + 1;
+  }
+  return index;
+}
+
+item* doc_impl::get_item_clean_start(txn_impl& t, id i) {
+  auto it = clients.find(i.client);
+  if (it == clients.end()) return nullptr;
+  auto idx = find_index_clean_start(t, it->second, i.clock);
+  return idx == npos ? nullptr : it->second[idx];
+}
+
+item* doc_impl::get_item_clean_end(txn_impl& t, id i) {
+  auto it = clients.find(i.client);
+  if (it == clients.end()) return nullptr;
+  auto& structs = it->second;
+  auto index = find_index(structs, i.clock);
+  if (index == npos) return nullptr;
+  item* s = structs[index];
+  if (i.clock != s->id_.clock + s->length - 1 && !s->is_gc)
+    structs.insert(structs.begin() + static_cast<std::ptrdiff_t>(index) + 1,
+                   split_item(t, s, i.clock - s->id_.clock + 1));
+  return s;
+}
+
+void doc_impl::add_struct(item* it) {
+  auto& v = clients[it->id_.client];
+  if (!v.empty()) {
+    const item* last = v.back();
+    if (last->id_.clock + last->length != it->id_.clock) throw std::logic_error("invariant: addStruct with a clock gap");
+  }
+  v.push_back(it);
+}
+
+item* doc_impl::new_item() { return &item_pool.emplace_back(); }
+
+const std::string* doc_impl::intern(std::string_view s) { return &*interned.emplace(s).first; }
+
+branch* doc_impl::new_branch(type_kind k) {
+  branch* b = &branch_pool.emplace_back();
+  b->d = this;
+  b->kind = k;
+  b->markers_on = k == type_kind::array || k == type_kind::text || k == type_kind::xml_text;
+  return b;
+}
+
+branch* doc_impl::root(std::string_view name) {
+  auto it = share_index.find(std::string(name));
+  if (it != share_index.end()) return it->second;
+  branch* b = new_branch(type_kind::unknown);
+  b->root_name = std::string(name);
+  share.emplace_back(b->root_name, b);
+  share_index.emplace(b->root_name, b);
+  return b;
+}
+
+void doc_impl::type_root(branch* b, type_kind k) {
+  if (b->kind != type_kind::unknown) return;
+  // doc.get(name, YText) replaces the untyped AbstractType by a fresh typed instance.
+  b->kind = k;
+  b->markers_on = k == type_kind::array || k == type_kind::text || k == type_kind::xml_text;
+  b->markers.clear();
+  b->has_formatting = false;
+}
+
+// ---- items -------------------------------------------------------------------------------------
+
+void doc_impl::add_changed(txn_impl& t, branch* type) {
+  item* it = type->it;
+  if (!it) {
+    t.changed.insert(type);
+    return;
+  }
+  auto b = t.before.find(it->id_.client);
+  std::uint64_t before = b == t.before.end() ? 0 : b->second;
+  if (it->id_.clock < before && !it->deleted) t.changed.insert(type);
+}
+
+void doc_impl::integrate(txn_impl& t, item* it) {
+  branch* parent = it->parent;
+  if ((!it->left && (!it->right || it->right->left != nullptr)) || (it->left && it->left->right != it->right)) {
+    item* left = it->left;
+    item* o;
+    if (left) {
+      o = left->right;
+    } else if (it->parent_sub) {
+      o = parent->map_get(it->parent_sub);
+      while (o && o->left) o = o->left;
+    } else {
+      o = parent->start;
+    }
+    scan_before.clear();
+    scan_conflict.clear();
+    while (o && o != it->right) {
+      scan_before.insert(o);
+      scan_conflict.insert(o);
+      if (same_opt_id(it->has_origin, it->origin, o->has_origin, o->origin)) {
+        if (o->id_.client < it->id_.client) {
+          left = o;
+          scan_conflict.clear();
+        } else if (same_opt_id(it->has_right_origin, it->right_origin, o->has_right_origin, o->right_origin)) {
+          break;
+        }
+      } else if (o->has_origin && scan_before.count(find(o->origin))) {
+        if (!scan_conflict.count(find(o->origin))) {
+          left = o;
+          scan_conflict.clear();
+        }
+      } else {
+        break;
+      }
+      o = o->right;
+    }
+    it->left = left;
+  }
+  if (it->left) {
+    it->right = it->left->right;
+    it->left->right = it;
+  } else {
+    item* r;
+    if (it->parent_sub) {
+      r = parent->map_get(it->parent_sub);
+      while (r && r->left) r = r->left;
+    } else {
+      r = parent->start;
+      parent->start = it;
+    }
+    it->right = r;
+  }
+  if (it->right) {
+    it->right->left = it;
+  } else if (it->parent_sub) {
+    parent->map_set(it->parent_sub, it);
+    if (it->left) delete_item(t, it->left);
+  }
+  if (!it->parent_sub && it->countable() && !it->deleted) parent->length += it->length;
+  add_struct(it);
+  switch (it->c.ref) {
+    case ref_deleted:
+      t.ds.add(it->id_.client, it->id_.clock, it->c.len);
+      it->deleted = true;
+      break;
+    case ref_type: {
+      if (!it->c.type) {
+        it->c.type = new_branch(static_cast<type_kind>(it->c.type_ref));
+        it->c.type->node_name = it->c.str;
+      }
+      it->c.type->it = it;
+      break;
+    }
+    case ref_format:
+      parent->markers_on = false;
+      parent->markers.clear();
+      parent->has_formatting = true;
+      break;
+    default: break;
+  }
+  add_changed(t, parent);
+  if ((parent->it && parent->it->deleted) || (it->parent_sub && it->right)) delete_item(t, it);
+}
+
+void doc_impl::delete_item(txn_impl& t, item* first) {
+  struct frame {
+    branch* b;
+    item* cur;
+    std::size_t key;
+    bool in_map;
+  };
+  std::vector<frame> stack;
+  auto before_of = [&](std::uint64_t client) {
+    auto f = t.before.find(client);
+    return f == t.before.end() ? 0 : f->second;
+  };
+  auto del_one = [&](item* it) {
+    if (it->deleted) return;
+    branch* parent = it->parent;
+    if (it->countable() && !it->parent_sub) parent->length -= it->length;
+    it->deleted = true;
+    t.ds.add(it->id_.client, it->id_.clock, it->length);
+    add_changed(t, parent);
+    if (it->c.ref == ref_type && it->c.type) stack.push_back({it->c.type, it->c.type->start, 0, false});
+  };
+  auto child = [&](item* x) {
+    if (!x->deleted)
+      del_one(x);
+    else if (x->id_.clock < before_of(x->id_.client))
+      t.merge_structs.push_back(x);
+  };
+  del_one(first);
+  while (!stack.empty()) {
+    frame& f = stack.back();
+    if (!f.in_map) {
+      if (f.cur) {
+        item* x = f.cur;
+        f.cur = x->right;
+        child(x);
+        continue;
+      }
+      f.in_map = true;
+      continue;
+    }
+    if (f.key < f.b->keys.size()) {
+      item* x = f.b->map_get(f.b->keys[f.key++]);
+      if (x) child(x);
+      continue;
+    }
+    t.changed.erase(f.b);
+    stack.pop_back();
+  }
+}
+
+void doc_impl::gc_item(item* first, bool parent_gcd) {
+  std::vector<std::pair<item*, bool>> work{{first, parent_gcd}};
+  while (!work.empty()) {
+    auto [it, pg] = work.back();
+    work.pop_back();
+    if (it->is_gc) continue;
+    if (it->c.ref == ref_type && it->c.type) {
+      branch* b = it->c.type;
+      for (item* x = b->start; x; x = x->right) work.emplace_back(x, true);
+      for (auto* k : b->keys)
+        for (item* x = b->map_get(k); x; x = x->left) work.emplace_back(x, true);
+      b->start = nullptr;
+      b->map.clear();
+      b->keys.clear();
+    }
+    if (pg) {
+      it->is_gc = true;
+      it->deleted = true;
+      it->c = content{};
+      it->parent = nullptr;
+      it->parent_sub = nullptr;
+      it->left = it->right = nullptr;
+    } else {
+      content d;
+      d.ref = ref_deleted;
+      d.len = it->length;
+      it->c = std::move(d);
+    }
+  }
+}
+
+bool doc_impl::merge_with(item* l, item* r) {
+  if (l->is_gc != r->is_gc) return false;
+  if (l->is_gc) {
+    l->length += r->length;
+    return true;
+  }
+  if (r->has_origin && r->origin == l->last_id() && l->right == r &&
+      same_opt_id(l->has_right_origin, l->right_origin, r->has_right_origin, r->right_origin) &&
+      l->id_.client == r->id_.client && l->id_.clock + l->length == r->id_.clock && l->deleted == r->deleted &&
+      l->c.ref == r->c.ref && content_merge(l->c, r->c)) {
+    branch* parent = l->parent;
+    if (parent && parent->markers_on) {
+      for (auto& m : parent->markers) {
+        if (m.p == r) {
+          m.p = l;
+          if (!l->deleted && l->countable()) m.index -= l->length;
+        }
+      }
+    }
+    if (r->keep) l->keep = true;
+    l->right = r->right;
+    if (l->right) l->right->left = l;
+    l->length += r->length;
+    return true;
+  }
+  return false;
+}
+
+namespace {
+std::size_t try_merge_lefts(doc_impl& d, std::vector<item*>& structs, std::size_t pos) {
+  std::size_t i = pos;
+  for (; i > 0; --i) {
+    item* l = structs[i - 1];
+    item* r = structs[i];
+    if (l->deleted == r->deleted && l->is_gc == r->is_gc && d.merge_with(l, r)) {
+      if (!r->is_gc && r->parent_sub && r->parent && r->parent->map_get(r->parent_sub) == r)
+        r->parent->map_set(r->parent_sub, l);
+      continue;
+    }
+    break;
+  }
+  std::size_t merged = pos - i;
+  if (merged)
+    structs.erase(structs.begin() + static_cast<std::ptrdiff_t>(pos + 1 - merged),
+                  structs.begin() + static_cast<std::ptrdiff_t>(pos + 1));
+  return merged;
+}
+}  // namespace
+
+item* doc_impl::local_insert(txn_impl& t, item* left, item* right, branch* parent, const std::string* parent_sub,
+                             content c) {
+  item* it = new_item();
+  it->id_ = {client_id, get_state(client_id)};
+  it->length = c.len;
+  it->left = left;
+  it->right = right;
+  if (left) {
+    it->has_origin = true;
+    it->origin = left->last_id();
+  }
+  if (right) {
+    it->has_right_origin = true;
+    it->right_origin = right->id_;
+  }
+  it->parent = parent;
+  it->parent_sub = parent_sub;
+  it->c = std::move(c);
+  integrate(t, it);
+  return it;
+}
+
+// ---- transactions ------------------------------------------------------------------------------
+
+void doc_impl::transact(const std::function<void(txn_impl&)>& fn, const void* origin, bool local) {
+  bool initial = false;
+  if (!current) {
+    auto t = std::make_unique<txn_impl>();
+    t->d = this;
+    t->origin = origin;
+    t->local = local;
+    t->before = state_vector();
+    current = t.get();
+    cleanups.push_back(std::move(t));
+    initial = true;
+  }
+  auto finish = [&] {
+    if (!initial) return;
+    bool first = current == cleanups[0].get();
+    current = nullptr;
+    if (first) {
+      for (std::size_t i = 0; i < cleanups.size(); ++i) cleanup(*cleanups[i]);
+      cleanups.clear();
+    }
+  };
+  try {
+    fn(*current);
+  } catch (...) {
+    finish();
+    throw;
+  }
+  finish();
+}
+
+void doc_impl::cleanup(txn_impl& t) {
+  t.ds.sort_and_merge();
+  t.after = state_vector();
+  for (branch* b : t.changed) {
+    if (b->it && b->it->deleted) continue;
+    if (!t.local && b->markers_on) b->markers.clear();
+    if ((b->kind == type_kind::text || b->kind == type_kind::xml_text) && !t.local && b->has_formatting)
+      t.need_formatting_cleanup = true;
+  }
+  if (t.need_formatting_cleanup) cleanup_ytext_after_transaction(t);
+  // tryGcDeleteSet
+  if (gc) {
+    for (auto client : t.ds.order) {
+      auto cit = clients.find(client);
+      if (cit == clients.end()) continue;
+      auto& structs = cit->second;
+      const auto& dels = t.ds.clients.at(client);
+      for (std::size_t di = dels.size(); di-- > 0;) {
+        const auto& del = dels[di];
+        std::uint64_t end = del.clock + del.len;
+        auto si = find_index(structs, del.clock);
+        if (si == npos) continue;
+        for (; si < structs.size() && structs[si]->id_.clock < end; ++si) {
+          item* s = structs[si];
+          if (!s->is_gc && s->deleted && !s->keep) gc_item(s, false);
+        }
+      }
+    }
+  }
+  // tryMergeDeleteSet
+  for (auto client : t.ds.order) {
+    auto cit = clients.find(client);
+    if (cit == clients.end()) continue;
+    auto& structs = cit->second;
+    const auto& dels = t.ds.clients.at(client);
+    for (std::size_t di = dels.size(); di-- > 0;) {
+      const auto& del = dels[di];
+      auto fi = find_index(structs, del.clock + del.len - 1);
+      if (fi == npos) continue;
+      auto si = static_cast<std::int64_t>(std::min(structs.size() - 1, 1 + fi));
+      while (si > 0 && structs[static_cast<std::size_t>(si)]->id_.clock >= del.clock)
+        si -= 1 + static_cast<std::int64_t>(try_merge_lefts(*this, structs, static_cast<std::size_t>(si)));
+    }
+  }
+  for (const auto& [client, clock] : t.after) {
+    auto bf = t.before.find(client);
+    std::uint64_t before = bf == t.before.end() ? 0 : bf->second;
+    if (before == clock) continue;
+    auto& structs = clients[client];
+    auto fi = find_index(structs, before);
+    auto first = static_cast<std::int64_t>(std::max<std::size_t>(fi == npos ? 1 : fi, 1));
+    for (auto i = static_cast<std::int64_t>(structs.size()) - 1; i >= first;)
+      i -= 1 + static_cast<std::int64_t>(try_merge_lefts(*this, structs, static_cast<std::size_t>(i)));
+  }
+  for (std::size_t k = t.merge_structs.size(); k-- > 0;) {
+    id mid = t.merge_structs[k]->id_;
+    auto& structs = clients[mid.client];
+    auto pos = find_index(structs, mid.clock);
+    if (pos == npos) continue;
+    if (pos + 1 < structs.size()) {
+      if (try_merge_lefts(*this, structs, pos + 1) > 1) continue;
+    }
+    if (pos > 0) try_merge_lefts(*this, structs, pos);
+  }
+  if (!t.local) {
+    auto a = t.after.find(client_id);
+    auto b = t.before.find(client_id);
+    std::uint64_t av = a == t.after.end() ? 0 : a->second;
+    std::uint64_t bv = b == t.before.end() ? 0 : b->second;
+    if (av != bv) client_id = random_client_id();
+  }
+  emit_update(t);
+}
+
+void doc_impl::emit_update(txn_impl& t) {
+  if (handlers.empty()) return;
+  bool changed = !t.ds.clients.empty();
+  if (!changed)
+    for (const auto& [c, k] : t.after) {
+      auto b = t.before.find(c);
+      if (b == t.before.end() || b->second != k) {
+        changed = true;
+        break;
+      }
+    }
+  if (!changed) return;
+  lib0::encoder e;
+  write_clients_structs(e, t.before);
+  write_delete_set(e, t.ds);
+  auto hs = handlers;  // handlers may unsubscribe while being called
+  for (auto& [hid, h] : hs) h(e.data(), t.origin);
+}
+
+// ---- encoding ----------------------------------------------------------------------------------
+
+void doc_impl::write_item(lib0::encoder& e, const item* it, std::uint64_t offset) const {
+  if (it->is_gc) {
+    e.write_u8(ref_gc);
+    e.write_var_uint(it->length - offset);
+    return;
+  }
+  bool has_origin = offset > 0 || it->has_origin;
+  id origin = offset > 0 ? id{it->id_.client, it->id_.clock + offset - 1} : it->origin;
+  auto info = static_cast<std::uint8_t>((it->c.ref & 0x1f) | (has_origin ? info_origin : 0) |
+                                        (it->has_right_origin ? info_right_origin : 0) |
+                                        (it->parent_sub ? info_parent_sub : 0));
+  e.write_u8(info);
+  if (has_origin) {
+    e.write_var_uint(origin.client);
+    e.write_var_uint(origin.clock);
+  }
+  if (it->has_right_origin) {
+    e.write_var_uint(it->right_origin.client);
+    e.write_var_uint(it->right_origin.clock);
+  }
+  if (!has_origin && !it->has_right_origin) {
+    const branch* p = it->parent;
+    if (!p->it) {
+      e.write_var_uint(1);
+      e.write_var_string(p->root_name);
+    } else {
+      e.write_var_uint(0);
+      e.write_var_uint(p->it->id_.client);
+      e.write_var_uint(p->it->id_.clock);
+    }
+    if (it->parent_sub) e.write_var_string(*it->parent_sub);
+  }
+  content_write(e, it->c, offset);
+}
+
+void doc_impl::write_clients_structs(lib0::encoder& e, const state_map& sv) const {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> sm;
+  for (const auto& [client, clock] : sv)
+    if (get_state(client) > clock) sm.emplace_back(client, clock);
+  for (const auto& [client, v] : clients)
+    if (!v.empty() && !sv.count(client)) sm.emplace_back(client, 0);
+  std::sort(sm.begin(), sm.end(), [](auto& a, auto& b) { return a.first > b.first; });
+  e.write_var_uint(sm.size());
+  for (auto [client, clock] : sm) {
+    const auto& structs = clients.at(client);
+    clock = std::max(clock, structs[0]->id_.clock);
+    auto start = find_index(structs, clock);
+    e.write_var_uint(structs.size() - start);
+    e.write_var_uint(client);
+    e.write_var_uint(clock);
+    write_item(e, structs[start], clock - structs[start]->id_.clock);
+    for (auto i = start + 1; i < structs.size(); ++i) write_item(e, structs[i], 0);
+  }
+}
+
+delete_set doc_impl::delete_set_from_store() const {
+  delete_set ds;
+  for (const auto& [client, structs] : clients) {
+    for (std::size_t i = 0; i < structs.size(); ++i) {
+      if (!structs[i]->deleted) continue;
+      std::uint64_t clock = structs[i]->id_.clock;
+      std::uint64_t len = structs[i]->length;
+      while (i + 1 < structs.size() && structs[i + 1]->deleted) len += structs[++i]->length;
+      ds.add(client, clock, len);
+    }
+  }
+  return ds;
+}
+
+bytes doc_impl::encode_state_as_update(bytes_view sv_bytes) const {
+  state_map target;
+  bytes sv_default{0};
+  if (!sv_bytes.empty()) {
+    try {
+      target = decode_sv(sv_bytes);
+    } catch (const lib0::decode_error&) {
+      target.clear();
+    }
+  } else {
+    sv_bytes = sv_default;
+  }
+  lib0::encoder e;
+  write_clients_structs(e, target);
+  write_delete_set(e, delete_set_from_store());
+  if (!pending && !pending_ds) return e.take();
+  std::vector<decoded_update> us;
+  us.push_back(read_update_bytes(e.data()));
+  if (pending_ds) {
+    decoded_update p;
+    p.ds = *pending_ds;
+    us.push_back(std::move(p));
+  }
+  if (pending) {
+    auto pu = read_update_bytes(pending->update);
+    us.push_back(read_update_bytes(diff_decoded(pu, target)));
+  }
+  return merge_to_bytes(us);
+}
+
+// ---- applying updates --------------------------------------------------------------------------
+
+bool doc_impl::get_missing(txn_impl& t, raw_struct& s, std::uint64_t* missing) {
+  if (s.kind != 1) return false;
+  if (s.has_origin && s.origin.client != s.id_.client && s.origin.clock >= get_state(s.origin.client)) {
+    *missing = s.origin.client;
+    return true;
+  }
+  if (s.has_right_origin && s.right_origin.client != s.id_.client &&
+      s.right_origin.clock >= get_state(s.right_origin.client)) {
+    *missing = s.right_origin.client;
+    return true;
+  }
+  if (s.parent_kind == 2 && s.id_.client != s.parent_id.client && s.parent_id.clock >= get_state(s.parent_id.client)) {
+    *missing = s.parent_id.client;
+    return true;
+  }
+  s.r_left = nullptr;
+  s.r_right = nullptr;
+  if (s.has_origin) {
+    s.r_left = get_item_clean_end(t, s.origin);
+    if (s.r_left) s.origin = s.r_left->last_id();
+  }
+  if (s.has_right_origin) {
+    s.r_right = get_item_clean_start(t, s.right_origin);
+    if (s.r_right) s.right_origin = s.r_right->id_;
+  }
+  if ((s.r_left && s.r_left->is_gc) || (s.r_right && s.r_right->is_gc)) {
+    s.r_parent_null = true;
+  } else if (s.parent_kind == 0) {
+    item* n = s.r_left ? s.r_left : s.r_right;
+    if (n) {
+      s.r_parent = n->parent;
+      s.has_parent_sub = n->parent_sub != nullptr;
+      if (n->parent_sub) s.parent_sub = *n->parent_sub;
+    } else {
+      s.r_parent_null = true;
+    }
+  } else if (s.parent_kind == 2) {
+    item* p = find(s.parent_id);
+    if (!p || p->is_gc || p->c.ref != ref_type || !p->c.type)
+      s.r_parent_null = true;
+    else
+      s.r_parent = p->c.type;
+  }
+  return false;
+}
+
+void doc_impl::integrate_raw(txn_impl& t, raw_struct& s, std::uint64_t offset) {
+  id iid = s.id_;
+  std::uint64_t len = s.length;
+  if (s.kind == 0 || s.r_parent_null || !s.r_parent) {
+    // A GC struct, or an item without a live parent (integrated as GC like yjs).
+    item* g = new_item();
+    g->id_ = {iid.client, iid.clock + offset};
+    g->length = len - offset;
+    g->is_gc = true;
+    g->deleted = true;
+    add_struct(g);
+    return;
+  }
+  item* it = new_item();
+  it->left = s.r_left;
+  it->right = s.r_right;
+  it->has_origin = s.has_origin;
+  it->origin = s.origin;
+  it->has_right_origin = s.has_right_origin;
+  it->right_origin = s.right_origin;
+  it->c = std::move(s.c);
+  if (offset > 0) {
+    iid.clock += offset;
+    it->left = get_item_clean_end(t, {iid.client, iid.clock - 1});
+    if (it->left) {
+      it->has_origin = true;
+      it->origin = it->left->last_id();
+    }
+    it->c = content_splice(it->c, offset);
+    len -= offset;
+  }
+  it->id_ = iid;
+  it->length = len;
+  it->parent = s.r_parent;
+  it->parent_sub = s.has_parent_sub ? intern(s.parent_sub) : nullptr;
+  integrate(t, it);
+}
+
+std::optional<pending_structs> doc_impl::integrate_structs(txn_impl& t, decoded_update& u) {
+  struct refs_t {
+    std::vector<raw_struct*> refs;
+    std::size_t i = 0;
+    bool gone = false;
+  };
+  std::map<std::uint64_t, refs_t> client_refs;
+  for (std::size_t k = 0; k < u.structs.size();) {
+    std::uint64_t client = u.structs[k].id_.client;
+    refs_t r;
+    do {
+      r.refs.push_back(&u.structs[k]);
+      ++k;
+    } while (k < u.structs.size() && !u.structs[k].first_in_block);
+    client_refs[client] = std::move(r);
+  }
+  std::vector<std::uint64_t> ids;
+  for (auto& [c, r] : client_refs) ids.push_back(c);
+  if (ids.empty()) return std::nullopt;
+  auto lookup = [&](std::uint64_t c) -> refs_t* {
+    auto f = client_refs.find(c);
+    return f == client_refs.end() || f->second.gone ? nullptr : &f->second;
+  };
+  auto get_next = [&]() -> refs_t* {
+    if (ids.empty()) return nullptr;
+    refs_t* n = &client_refs[ids.back()];
+    while (n->refs.size() == n->i) {
+      ids.pop_back();
+      if (ids.empty()) return nullptr;
+      n = &client_refs[ids.back()];
+    }
+    return n;
+  };
+  refs_t* cur = get_next();
+  if (!cur) return std::nullopt;
+  std::map<std::uint64_t, std::vector<raw_struct*>> rest;
+  state_map missing_sv;
+  auto update_missing = [&](std::uint64_t client, std::uint64_t clock) {
+    auto f = missing_sv.find(client);
+    if (f == missing_sv.end() || f->second > clock) missing_sv[client] = clock;
+  };
+  std::vector<raw_struct*> stack;
+  auto add_stack_to_rest = [&] {
+    for (raw_struct* s : stack) {
+      std::uint64_t client = s->id_.client;
+      if (refs_t* r = lookup(client)) {
+        r->i--;
+        rest[client].assign(r->refs.begin() + static_cast<std::ptrdiff_t>(r->i), r->refs.end());
+        r->gone = true;
+        r->i = 0;
+        r->refs.clear();
+      } else {
+        rest[client] = {s};
+      }
+      ids.erase(std::remove(ids.begin(), ids.end(), client), ids.end());
+    }
+    stack.clear();
+  };
+  state_map state;
+  raw_struct* head = cur->refs[cur->i++];
+  while (true) {
+    if (head->kind != 2) {
+      std::uint64_t client = head->id_.client;
+      auto sc = state.find(client);
+      if (sc == state.end()) sc = state.emplace(client, get_state(client)).first;
+      std::uint64_t local_clock = sc->second;
+      if (local_clock < head->id_.clock) {
+        stack.push_back(head);
+        update_missing(client, head->id_.clock - 1);
+        add_stack_to_rest();
+      } else {
+        std::uint64_t offset = local_clock - head->id_.clock;
+        std::uint64_t missing = 0;
+        if (get_missing(t, *head, &missing)) {
+          stack.push_back(head);
+          refs_t* sr = lookup(missing);
+          if (!sr || sr->refs.size() == sr->i) {
+            update_missing(missing, get_state(missing));
+            add_stack_to_rest();
+          } else {
+            head = sr->refs[sr->i++];
+            continue;
+          }
+        } else if (offset == 0 || offset < head->length) {
+          std::uint64_t end = head->id_.clock + head->length;
+          integrate_raw(t, *head, offset);
+          state[client] = end;
+        }
+      }
+    }
+    if (!stack.empty()) {
+      head = stack.back();
+      stack.pop_back();
+    } else if (cur && cur->i < cur->refs.size()) {
+      head = cur->refs[cur->i++];
+    } else {
+      cur = get_next();
+      if (!cur) break;
+      head = cur->refs[cur->i++];
+    }
+  }
+  if (rest.empty()) return std::nullopt;
+  lib0::encoder e;
+  e.write_var_uint(rest.size());
+  for (auto it = rest.rbegin(); it != rest.rend(); ++it) {
+    const auto& v = it->second;
+    e.write_var_uint(v.size());
+    e.write_var_uint(it->first);
+    e.write_var_uint(v[0]->id_.clock);
+    for (auto* s : v) write_raw_struct(e, *s, 0);
+  }
+  e.write_var_uint(0);
+  return pending_structs{std::move(missing_sv), e.take()};
+}
+
+std::optional<delete_set> doc_impl::apply_delete_set(txn_impl& t, const delete_set& ds) {
+  delete_set unapplied;
+  for (auto client : ds.order) {
+    std::uint64_t state = get_state(client);
+    for (const auto& r : ds.clients.at(client)) {
+      std::uint64_t clock = r.clock;
+      std::uint64_t end = r.clock + r.len;
+      if (clock < state) {
+        if (state < end) unapplied.add(client, state, end - state);
+        auto& structs = clients[client];
+        auto index = find_index(structs, clock);
+        if (index == npos) continue;
+        item* s = structs[index];
+        if (!s->deleted && s->id_.clock < clock) {
+          structs.insert(structs.begin() + static_cast<std::ptrdiff_t>(index) + 1,
+                         split_item(t, s, clock - s->id_.clock));
+          index++;
+        }
+        while (index < structs.size()) {
+          s = structs[index++];
+          if (s->id_.clock < end) {
+            if (!s->deleted) {
+              if (end < s->id_.clock + s->length)
+                structs.insert(structs.begin() + static_cast<std::ptrdiff_t>(index),
+                               split_item(t, s, end - s->id_.clock));
+              delete_item(t, s);
+            }
+          } else {
+            break;
+          }
+        }
+      } else {
+        unapplied.add(client, clock, end - clock);
+      }
+    }
+  }
+  if (unapplied.empty()) return std::nullopt;
+  return unapplied;
+}
+
+void doc_impl::apply_decoded(txn_impl& t, decoded_update& first) {
+  decoded_update* u = &first;
+  decoded_update retry_update;
+  while (true) {
+    t.local = false;
+    for (auto& s : u->structs)
+      if (s.kind == 1 && s.parent_kind == 1) s.r_parent = root(s.parent_name);
+    auto rest = integrate_structs(t, *u);
+    bool retry = false;
+    if (pending) {
+      for (const auto& [client, clock] : pending->missing)
+        if (clock < get_state(client)) {
+          retry = true;
+          break;
+        }
+      if (rest) {
+        for (const auto& [client, clock] : rest->missing) {
+          auto f = pending->missing.find(client);
+          if (f == pending->missing.end() || f->second > clock) pending->missing[client] = clock;
+        }
+        std::vector<decoded_update> us;
+        us.push_back(read_update_bytes(pending->update));
+        us.push_back(read_update_bytes(rest->update));
+        pending->update = merge_to_bytes(us);
+      }
+    } else {
+      pending = std::move(rest);
+    }
+    auto ds_rest = apply_delete_set(t, u->ds);
+    if (pending_ds) {
+      delete_set old = std::move(*pending_ds);
+      pending_ds.reset();
+      auto ds_rest2 = apply_delete_set(t, old);
+      if (ds_rest && ds_rest2)
+        pending_ds = merge_delete_sets({&*ds_rest, &*ds_rest2});
+      else if (ds_rest)
+        pending_ds = std::move(ds_rest);
+      else
+        pending_ds = std::move(ds_rest2);
+    } else {
+      pending_ds = std::move(ds_rest);
+    }
+    if (!retry) break;
+    bytes upd = std::move(pending->update);
+    pending.reset();
+    retry_update = read_update_bytes(upd);
+    u = &retry_update;
+  }
+}
+
+}  // namespace tandem::crdt::detail
