@@ -492,9 +492,15 @@ int main(int argc, char** argv) {
   double write_s = 0;
   if (o.writers > 0 && per_writer > 0) {
     auto start = clock_type::now() + std::chrono::milliseconds(100);
-    for (auto& c : clients)
-      if (c->is_writer() && c->synced()) c->write_updates(start, per_writer);
-    auto end_writing = start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.duration));
+    // Writers of different rooms are spread evenly over one period instead of firing together.
+    const double period_s = 1.0 / o.rate;
+    for (std::size_t i = 0; i < clients.size(); ++i) {
+      if (!clients[i]->is_writer() || !clients[i]->synced()) continue;
+      const double offset_s = period_s * static_cast<double>(i / o.clients) / static_cast<double>(o.rooms);
+      clients[i]->write_updates(start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(offset_s)),
+                                per_writer);
+    }
+    auto end_writing = start + std::chrono::duration_cast<clock_type::duration>(std::chrono::duration<double>(o.duration + period_s));
     // Drain: up to 5 s after the last send, or until everything expected has arrived.
     std::size_t readers_synced = 0;
     for (auto& c : clients) readers_synced += (!c->is_writer() && c->synced()) ? 1 : 0;
