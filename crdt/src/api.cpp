@@ -109,6 +109,7 @@ any type_to_any(const branch* b, std::size_t depth);
 std::string xml_to_string(const branch* b, std::size_t depth);
 
 any value_to_any(const value& v, std::size_t depth) {
+  if (v.is_subdoc()) return any(any::object{});  // Doc.toJSON() of a sub-document that is not loaded
   if (v.is_any()) return v.as_any();
   return type_to_any(v.is_type() ? value(v).as_map().impl() : nullptr, depth + 1);
 }
@@ -429,6 +430,7 @@ xml_fragment_ref value::as_xml_fragment() const { return xml_fragment_ref(std::g
 xml_element_ref value::as_xml_element() const { return xml_element_ref(std::get<1>(v_)); }
 xml_text_ref value::as_xml_text() const { return xml_text_ref(std::get<1>(v_)); }
 std::string value::to_json() const {
+  if (is_subdoc()) return "{}";
   if (is_any()) return as_any().to_json();
   return type_to_any(std::get<1>(v_), 0).to_json();
 }
