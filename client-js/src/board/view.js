@@ -357,7 +357,8 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
         ? { x: p.x, y: p.y, w: 200, h: 160, fill: style.fill === 'none' ? '#fff3a0' : style.fill, stroke: '#1e1e1e', strokeWidth: 1 }
         : { x: p.x, y: p.y - 12, w: 260, h: 48, fill: 'none', strokeWidth: 1 }))
       setSelection([id]); setTool('select')
-      openEditor(id)
+      // After the mousedown that follows this pointerdown has moved focus to the stage.
+      setTimeout(() => openEditor(id), 0)
     }
   })
 

@@ -1,0 +1,313 @@
+// Browser end-to-end tests of the Tandem web app: Debian's Chromium (driven by
+// playwright-core) against a real `tandem serve` started here on a free loopback port,
+// with a fresh data directory and signing secret. One case per run (--case NAME), so each
+// behaviour is its own ctest test. Screenshots of every step go to --artifacts.
+//
+//   node e2e.mjs --tandem PATH/tandem --case stroke [--artifacts DIR] [--dist DIR]
+import { spawn, execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import net from 'node:net'
+import crypto from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+
+const here = path.dirname(fileURLToPath(import.meta.url))
+const repo = path.resolve(here, '../..')
+const nm = path.join(repo, 'tests/js/node_modules')
+const { chromium } = await import(path.join(nm, 'playwright-core/index.mjs'))
+const Y = await import(path.join(nm, 'yjs/dist/yjs.mjs'))
+
+const args = process.argv.slice(2)
+const opt = (k, d) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : d }
+const TANDEM = opt('--tandem', process.env.TANDEM_BIN)
+const CASE = opt('--case')
+const DIST = path.resolve(opt('--dist', path.join(repo, 'client-js/dist')))
+const ART = path.resolve(opt('--artifacts', path.join(repo, 'build/tests/artifacts/client-e2e')))
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+const WS = 'e2e-ws'
+
+function fail (msg) { console.error('FAIL: ' + msg); process.exitCode = 1; throw new Error(msg) }
+function check (cond, msg) { if (!cond) fail(msg); console.log('ok: ' + msg) }
+
+if (!TANDEM || !fs.existsSync(TANDEM)) { console.error('FAIL: no tandem executable (--tandem)'); process.exit(1) }
+if (!fs.existsSync(path.join(DIST, 'index.html'))) { console.error(`FAIL: ${DIST}/index.html missing — run \`npm run build\` in client-js`); process.exit(1) }
+fs.mkdirSync(ART, { recursive: true })
+
+const freePort = () => new Promise((resolve, reject) => {
+  const s = net.createServer(); s.unref(); s.on('error', reject)
+  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)) })
+})
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-e2e-'))
+const env = { ...process.env, TANDEM_SECRET: crypto.randomBytes(32).toString('hex'), TANDEM_DATA: dataDir, TANDEM_STATIC: DIST, TANDEM_CLIENT_DIR: DIST }
+delete env.TANDEM_LISTEN
+
+function token (user, name, role, prefix = WS, ttl = '1d') {
+  const out = execFileSync(TANDEM, ['token', '--user', user, '--name', name, '--role', role, '--prefix', prefix, '--ttl', ttl, '--data', dataDir], { env, cwd: repo, encoding: 'utf8' })
+  const last = out.trim().split('\n').pop().trim()
+  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(last)) fail('tandem token printed no token: ' + out)
+  return last
+}
+
+let server = null
+let serverLog = ''
+async function startServer () {
+  const port = await freePort()
+  server = spawn(TANDEM, ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir], { env, cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] })
+  server.stdout.on('data', d => { serverLog += d })
+  server.stderr.on('data', d => { serverLog += d })
+  const base = `http://127.0.0.1:${port}`
+  const deadline = Date.now() + 20000
+  while (Date.now() < deadline) {
+    if (server.exitCode != null) fail(`tandem serve exited with ${server.exitCode}:\n${serverLog}`)
+    try { const r = await fetch(base + '/'); if (r.ok) return base } catch {}
+    await new Promise(r => setTimeout(r, 150))
+  }
+  fail('tandem serve did not answer GET / within 20 s:\n' + serverLog)
+}
+
+async function serverDoc (base, name, tok) {
+  const r = await fetch(`${base}/api/docs/${name}/update`, { headers: { Authorization: 'Bearer ' + tok } })
+  if (!r.ok) fail(`GET /api/docs/${name}/update answered ${r.status}`)
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, new Uint8Array(await r.arrayBuffer()))
+  return doc
+}
+
+let browser = null
+let shot = 0
+async function snap (page, step) {
+  const f = path.join(ART, `${CASE}-${String(++shot).padStart(2, '0')}-${step}.png`)
+  await page.screenshot({ path: f }).catch(() => {})
+}
+
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+async function open (base, tok, hash, who) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
+  const page = await context.newPage()
+  page.on('pageerror', e => console.log(`[${who} pageerror] ${e.message}`))
+  page.on('console', m => { if (m.type() === 'error') console.log(`[${who} console] ${m.text()}`) })
+  await page.goto(`${base}/w/${WS}?token=${encodeURIComponent(tok)}${hash}`)
+  await page.waitForSelector('#conn-status[data-state="online"]', { timeout: 15000 }).catch(async () => {
+    await snap(page, who + '-not-online'); fail(`${who}: the app did not reach the online state (status: ${await page.textContent('#conn-status').catch(() => '?')})`)
+  })
+  if (hash.startsWith('#board')) await page.waitForSelector('#board-stage')
+  return { context, page, who }
+}
+
+const boardCount = page => page.$eval('#board-info', e => Number(e.dataset.total))
+async function waitFor (fn, what, timeout = 10000) {
+  const deadline = Date.now() + timeout
+  let last
+  while (Date.now() < deadline) { last = await fn(); if (last) return last; await new Promise(r => setTimeout(r, 100)) }
+  fail(`timed out waiting for ${typeof what === 'function' ? what() : what}`)
+}
+
+async function drawStroke (page, x0, y0, dx = 160, dy = 60) {
+  await page.keyboard.press('Escape')
+  await page.click('[data-tool="pen"]')
+  const box = await page.$eval('#board-stage', e => { const r = e.getBoundingClientRect(); return { x: r.left, y: r.top } })
+  await page.mouse.move(box.x + x0, box.y + y0)
+  await page.mouse.down()
+  for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + x0 + (dx * i) / 20, box.y + y0 + dy * Math.sin((i / 20) * Math.PI))
+  await page.mouse.up()
+}
+
+async function addSticky (page, x, y, text) {
+  await page.click('[data-tool="sticky"]')
+  const box = await page.$eval('#board-stage', e => { const r = e.getBoundingClientRect(); return { x: r.left, y: r.top } })
+  await page.mouse.click(box.x + x, box.y + y)
+  await page.waitForSelector('.text-editor .ql-editor')
+  await page.keyboard.type(text)
+  await page.keyboard.press('Escape')
+}
+
+const stickyTexts = page => page.$$eval('#board-canvas [data-type="sticky"] .el-text', els => els.map(e => e.innerText.trim()))
+let lastNotes = null
+// One line per Quill block, so the check does not depend on innerText's paragraph spacing.
+const notesText = page => page.$eval('#plan-notes .ql-editor', e => [...e.children].map(b => b.textContent).join('\n').trim())
+
+const cases = {
+  // A stroke drawn by the mentor shows up on the mentee's board, and the server holds it in the DESIGN.md schema.
+  async stroke (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')
+    await drawStroke(m.page, 200, 200)
+    await snap(m.page, 'mentor-drew')
+    await e.page.waitForSelector('#board-canvas [data-type="stroke"] path', { timeout: 10000 })
+    await snap(e.page, 'mentee-sees-stroke')
+    const d = await e.page.$eval('#board-canvas [data-type="stroke"] path', p => p.getAttribute('d'))
+    check(d && d.length > 20, 'the mentee renders the stroke outline')
+    const doc = await serverDoc(base, `${WS}/board/1`, t.mentor)
+    const els = [...doc.getMap('elements').values()]
+    check(els.length === 1 && els[0].get('type') === 'stroke', 'the server holds exactly one stroke element')
+    const pts = els[0].get('points')
+    check(pts instanceof Y.Array && pts.length >= 9 && pts.length % 3 === 0 && pts.toArray().every(Number.isFinite), 'points is a Y.Array of x,y,pressure numbers')
+    check(doc.getMap('meta').get('kind') === 'board', 'the board meta.kind is "board"')
+  },
+
+  // Both type into one sticky note at the same time; both end with the same text holding both parts.
+  async sticky (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')
+    await addSticky(m.page, 300, 200, 'Mentor says hi.')
+    await waitFor(async () => (await stickyTexts(e.page))[0] === 'Mentor says hi.', 'the sticky to reach the mentee')
+    // Both open the editor on the same sticky and type concurrently.
+    const center = async page => page.$eval('#board-canvas [data-type="sticky"] .sticky-bg', r => { const b = r.getBoundingClientRect(); return { x: b.left + b.width / 2, y: b.top + b.height / 2 } })
+    for (const p of [m.page, e.page]) { const c = await center(p); await p.mouse.dblclick(c.x, c.y); await p.waitForSelector('.text-editor .ql-editor'); await p.keyboard.press('Control+End') }
+    await Promise.all([m.page.keyboard.type(' MENTOR-TYPED', { delay: 15 }), e.page.keyboard.type(' MENTEE-TYPED', { delay: 15 })])
+    await snap(m.page, 'both-typing-mentor'); await snap(e.page, 'both-typing-mentee')
+    for (const p of [m.page, e.page]) await p.keyboard.press('Escape')
+    const final = await waitFor(async () => { const a = (await stickyTexts(m.page))[0]; const b = (await stickyTexts(e.page))[0]; return a && a === b && a.includes('MENTOR-TYPED') && a.includes('MENTEE-TYPED') ? a : null }, 'both sticky texts to converge')
+    await snap(m.page, 'converged-mentor'); await snap(e.page, 'converged-mentee')
+    check(final.startsWith('Mentor says hi.'), `converged sticky text keeps the first part: "${final}"`)
+    const doc = await serverDoc(base, `${WS}/board/1`, t.mentor)
+    const st = [...doc.getMap('elements').values()].find(x => x.get('type') === 'sticky')
+    check(st && st.get('text') instanceof Y.Text && st.get('text').toString().trim() === final, 'the server holds the same sticky text as a Y.Text')
+  },
+
+  // Plan notes co-edited at the same time converge, with formatting kept as Quill attributes.
+  async notes (base, t) {
+    const m = await open(base, t.mentor, '#plan', 'mentor'); const e = await open(base, t.mentee, '#plan', 'mentee')
+    await m.page.click('#plan-notes .ql-editor')
+    await m.page.keyboard.press('Control+b')
+    await m.page.keyboard.type('Agenda')
+    await m.page.keyboard.press('Control+b')
+    await m.page.keyboard.press('Enter')
+    await m.page.keyboard.type('Topics:')
+    await m.page.keyboard.press('Enter')
+    await m.page.keyboard.type('Actions:')
+    await waitFor(async () => (await notesText(e.page)) === 'Agenda\nTopics:\nActions:', 'the first lines to reach the mentee')
+    // The mentee writes at the end of "Topics:" while the mentor goes on after "Actions:", at the same time.
+    await e.page.click('#plan-notes .ql-editor > :nth-child(2)'); await e.page.keyboard.press('End')
+    await m.page.keyboard.press('Control+End')
+    await Promise.all([m.page.keyboard.type(' mentor point.', { delay: 15 }), e.page.keyboard.type(' mentee point.', { delay: 15 })])
+    const final = await waitFor(async () => { const a = await notesText(m.page); const b = await notesText(e.page); lastNotes = [a, b]; return a === b && a.includes('mentor point.') && a.includes('mentee point.') ? a : null }, () => `both notes to converge (last: ${JSON.stringify(lastNotes)})`)
+    await snap(m.page, 'notes-mentor'); await snap(e.page, 'notes-mentee')
+    check(final === 'Agenda\nTopics: mentee point.\nActions: mentor point.', `converged notes have each edit where it was typed: ${JSON.stringify(final)}`)
+    const doc = await serverDoc(base, `${WS}/plan`, t.mentor)
+    const delta = doc.getText('notes').toDelta()
+    check(delta[0] && delta[0].insert === 'Agenda' && delta[0].attributes?.bold === true, 'the server holds "Agenda" in bold as a Quill attribute')
+    check(doc.getMap('meta').get('kind') === 'plan', 'the plan meta.kind is "plan"')
+  },
+
+  // The mentee sees the mentor's cursor with the mentor's name, and the mentor in "who is here".
+  async cursor (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')
+    const box = await m.page.$eval('#board-stage', el => { const r = el.getBoundingClientRect(); return { x: r.left, y: r.top } })
+    for (let i = 0; i < 10; i++) { await m.page.mouse.move(box.x + 300 + i * 10, box.y + 250); await m.page.waitForTimeout(30) }
+    await e.page.waitForSelector('.remote-cursor[data-user="Maria Mentor"]', { timeout: 10000 })
+    await snap(e.page, 'mentee-sees-cursor')
+    const pos = await e.page.$eval('.remote-cursor[data-user="Maria Mentor"]', el => el.style.transform)
+    const mx = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(pos)
+    check(mx && Math.abs(Number(mx[1]) - 390) < 40 && Math.abs(Number(mx[2]) - 250) < 40, `the cursor sits where the mentor's mouse is (${pos})`)
+    check(await e.page.isVisible('#presence [data-user="Maria Mentor"]'), 'the mentor is listed in "who is here"')
+  },
+
+  // The mentee goes offline, draws; the mentor does not see it until the mentee is back; then both converge.
+  async offline (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')
+    await e.context.setOffline(true)
+    await e.page.waitForSelector('#conn-status[data-state="offline"]', { timeout: 10000 })
+    await drawStroke(e.page, 150, 150)
+    await addSticky(e.page, 500, 150, 'written offline')
+    await drawStroke(m.page, 150, 400)
+    await snap(e.page, 'mentee-offline-edits')
+    await m.page.waitForTimeout(1500)
+    check(await boardCount(m.page) === 1, 'while offline, the mentor sees only their own stroke')
+    check(await boardCount(e.page) === 2, 'while offline, the mentee keeps their edits (stroke + sticky)')
+    await snap(m.page, 'mentor-during-offline')
+    await e.context.setOffline(false)
+    await e.page.waitForSelector('#conn-status[data-state="online"]', { timeout: 15000 })
+    await waitFor(async () => (await boardCount(m.page)) === 3 && (await boardCount(e.page)) === 3, 'both boards to hold 3 elements')
+    await snap(m.page, 'mentor-converged'); await snap(e.page, 'mentee-converged')
+    check((await stickyTexts(m.page)).includes('written offline'), 'the mentor sees the sticky written offline')
+    const doc = await serverDoc(base, `${WS}/board/1`, t.mentor)
+    check(doc.getMap('elements').size === 3, 'the server holds all 3 elements')
+  },
+
+  // A viewer has no editing tools, cannot type into the plan, and nothing they try reaches the document.
+  async viewer (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor')
+    await drawStroke(m.page, 200, 200)
+    await m.page.goto(m.page.url().replace('#board/1', '#plan'))
+    await m.page.click('#plan-notes .ql-editor'); await m.page.keyboard.type('Mentor notes.')
+    await m.page.waitForTimeout(500)
+    const v = await open(base, t.viewer, '#board/1', 'viewer')
+    await waitFor(async () => (await boardCount(v.page)) === 1, 'the viewer to see the board')
+    check(await v.page.$('[data-tool="pen"]') === null && await v.page.$('[data-tool="rect"]') === null && await v.page.$('#undo') === null, 'the viewer toolbar has no drawing tools or undo')
+    check(await v.page.textContent('#my-role') === 'viewer', 'the header shows the viewer role')
+    await v.page.keyboard.press('p'); await v.page.keyboard.press('s')
+    const box = await v.page.$eval('#board-stage', el => { const r = el.getBoundingClientRect(); return { x: r.left, y: r.top } })
+    await v.page.mouse.move(box.x + 400, box.y + 400); await v.page.mouse.down(); await v.page.mouse.move(box.x + 500, box.y + 450); await v.page.mouse.up()
+    await v.page.mouse.click(box.x + 600, box.y + 300)
+    await snap(v.page, 'viewer-board')
+    check(await boardCount(v.page) === 1, 'drawing as a viewer adds nothing')
+    await v.page.click('a[href="#plan"]')
+    await v.page.waitForSelector('#plan-notes .ql-editor')
+    check(await v.page.$eval('#plan-notes .ql-editor', el => el.getAttribute('contenteditable')) === 'false', 'the notes editor is not editable for a viewer')
+    await v.page.click('#plan-notes .ql-editor'); await v.page.keyboard.type('VIEWER WAS HERE')
+    check(await v.page.$('#add-goal') === null, 'the viewer has no "add goal" button')
+    await snap(v.page, 'viewer-plan')
+    await m.page.waitForTimeout(800)
+    const doc = await serverDoc(base, `${WS}/plan`, t.mentor)
+    check(!doc.getText('notes').toString().includes('VIEWER'), 'the server notes do not contain what the viewer typed')
+    check(doc.getText('notes').toString().includes('Mentor notes.'), 'the server notes contain what the mentor typed')
+  },
+
+  // Export of the board downloads a PDF whose text has what was typed on the board.
+  async export (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor')
+    await addSticky(m.page, 300, 200, 'Export check 4711')
+    await m.page.waitForTimeout(800)
+    await m.page.click('#export-menu-btn')
+    await snap(m.page, 'export-menu')
+    const [download] = await Promise.all([m.page.waitForEvent('download', { timeout: 30000 }).catch(() => null), m.page.click('#export-board')])
+    if (!download) { await snap(m.page, 'export-failed'); fail(`no PDF was downloaded (toast: ${await m.page.textContent('#toasts').catch(() => '')})`) }
+    const file = path.join(ART, `${CASE}-board.pdf`)
+    await download.saveAs(file)
+    const head = fs.readFileSync(file).subarray(0, 5).toString()
+    check(head === '%PDF-', 'the download is a PDF')
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' })
+    check(text.includes('Export check 4711'), 'pdftotext finds the sticky text in the exported board')
+  },
+
+  // A forged or expired token gets a clear error page, not the app.
+  async badtoken (base, t) {
+    const context = await browser.newContext(); const page = await context.newPage()
+    await page.goto(`${base}/w/${WS}?token=not-a-token`)
+    await page.waitForSelector('.error-page')
+    check((await page.textContent('.error-page h1')).includes('does not work'), 'a malformed token shows "This link does not work"')
+    const [payload, sig] = t.mentor.split('.')
+    const claims = JSON.parse(Buffer.from(payload, 'base64url'))
+    const forged = Buffer.from(JSON.stringify({ ...claims, role: 'mentor', name: 'Mallory' })).toString('base64url') + '.' + sig
+    await page.goto(`${base}/w/${WS}?token=${forged}`)
+    await page.waitForSelector('.error-page', { timeout: 10000 })
+    await snap(page, 'forged-token')
+    check(await page.$('#board-stage, #plan-view') === null, 'a token with a wrong signature does not open the workspace')
+    const expired = Buffer.from(JSON.stringify({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 })).toString('base64url') + '.' + sig
+    await page.goto(`${base}/w/${WS}?token=${expired}`)
+    await page.waitForSelector('.error-page')
+    check((await page.textContent('.error-page h1')).includes('expired'), 'an expired token shows "This link has expired"')
+    await snap(page, 'expired-token')
+  }
+}
+
+let exit = 0
+try {
+  if (!cases[CASE]) fail(`unknown --case ${CASE}; known: ${Object.keys(cases).join(', ')}`)
+  const base = await startServer()
+  const t = { mentor: token('mentor-1', 'Maria Mentor', 'mentor'), mentee: token('mentee-1', 'Eli Mentee', 'mentee'), viewer: token('viewer-1', 'Val Viewer', 'viewer') }
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, headless: true })
+  await cases[CASE](base, t)
+  console.log(`PASS: ${CASE}`)
+} catch (err) {
+  exit = 1
+  if (!String(err.message).startsWith('FAIL') && process.exitCode !== 1) console.error('FAIL:', err.stack || err)
+  if (serverLog) console.error('--- tandem serve output (last 3000 chars) ---\n' + serverLog.slice(-3000))
+} finally {
+  await browser?.close().catch(() => {})
+  server?.kill('SIGTERM')
+  fs.rmSync(dataDir, { recursive: true, force: true })
+}
+process.exit(exit)
