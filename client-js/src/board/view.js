@@ -9,7 +9,8 @@ import { h, toast } from '../dom.js'
 import { renderElement, strokePath, num } from './render.js'
 import {
   boardElements, boardMeta, initBoard, createElement, sortedElements, bringToFront, sendToBack, moveOneStep,
-  duplicateElements, deleteElements, elementBounds, intersects, bindingTarget, bottomIndex
+  duplicateElements, deleteElements, elementBounds, intersects, bindingTarget, bottomIndex, edgePoint,
+  updateBoundArrows as updateBoundArrowsIn
 } from '../model/board.js'
 
 const TOOLS = [
@@ -50,8 +51,8 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     onclick: () => setStyle(kind, c)
   })
   const widthSel = h('select', { 'aria-label': 'Stroke width', onchange: () => setStyle('strokeWidth', Number(widthSel.value)) }, ...[1, 2, 4, 8].map(w => h('option', { value: w }, `${w}px`)))
-  const styleSel = h('select', { 'aria-label': 'Stroke style', onchange: () => setStyle('strokeStyle', styleSel.value) }, ...['solid', 'dashed', 'dotted'].map(s => h('option', { value: s }, s)))
-  const headSel = h('select', { 'aria-label': 'Arrowheads', onchange: () => setStyle('arrowheads', headSel.value) }, ...['end', 'start', 'both', 'none'].map(s => h('option', { value: s }, 'heads: ' + s)))
+  const styleSel = h('select', { 'aria-label': 'Stroke style', onchange: () => setStyle('strokeStyle', styleSel.value) }, ...[['solid', '──'], ['dashed', '- -'], ['dotted', '···']].map(([v, l]) => h('option', { value: v }, l)))
+  const headSel = h('select', { 'aria-label': 'Arrowheads', onchange: () => setStyle('arrowheads', headSel.value) }, ...[['end', '→'], ['start', '←'], ['both', '↔'], ['none', '—']].map(([v, l]) => h('option', { value: v }, l)))
   const act = (label, key, icon, fn, id) => h('button', { type: 'button', class: 'tool act', id, 'aria-label': `${label}${key ? ` (${key})` : ''}`, title: `${label}${key ? ` (${key})` : ''}`, onclick: fn }, h('span', { 'aria-hidden': 'true' }, icon))
   if (!ro) {
     toolbar.append(h('span', { class: 'sep' }), ...COLORS.map(c => swatch('stroke', c)), h('span', { class: 'sep' }), ...FILLS.map(c => swatch('fill', c)),
@@ -62,7 +63,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
       act('Send backward', '[', '↓', () => zorder('down')), act('Send to back', 'Ctrl+[', '⤓', () => zorder('back')))
   }
   const zoomLabel = h('output', { class: 'zoom', 'aria-label': 'Zoom level' }, '100%')
-  toolbar.append(h('span', { class: 'sep' }), act('Zoom out', '-', '−', () => zoomBy(1 / 1.25)), zoomLabel, act('Zoom in', '+', '+', () => zoomBy(1.25)), act('Fit to content', '0', '⤢', () => fit()))
+  const zoomBar = h('div', { class: 'zoombar', role: 'toolbar', 'aria-label': 'Zoom' }, act('Zoom out', '-', '−', () => zoomBy(1 / 1.25)), zoomLabel, act('Zoom in', '+', '+', () => zoomBy(1.25)), act('Fit to content', '0', '⤢', () => fit()))
   // Arrow keys move between toolbar buttons (one tab stop is nicer, but every button stays reachable by Tab too).
   toolbar.addEventListener('keydown', e => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') return
@@ -80,7 +81,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
   const stage = h('div', { class: 'stage', id: 'board-stage', tabindex: 0, 'aria-label': `${title} canvas. ${ro ? 'Read-only.' : 'Use the toolbar or keyboard shortcuts to draw.'}` }, svg, cursors)
   const info = h('div', { class: 'board-info', id: 'board-info' })
   const fileInput = h('input', { type: 'file', accept: 'image/*', hidden: true, 'aria-hidden': 'true', onchange: () => { if (fileInput.files[0]) uploadImage(fileInput.files[0]); fileInput.value = '' } })
-  const root = h('div', { class: 'board' + (ro ? ' readonly' : ''), id: 'board-view' }, toolbar, stage, info, fileInput,
+  const root = h('div', { class: 'board' + (ro ? ' readonly' : ''), id: 'board-view' }, toolbar, stage, info, zoomBar, fileInput,
     ro ? h('p', { class: 'readonly-banner floating', role: 'note' }, 'Read-only: you can look around, not edit.') : null)
   parent.replaceChildren(root)
 
@@ -291,31 +292,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
   const props = extra => ({ stroke: style.stroke, fill: style.fill, strokeWidth: style.strokeWidth, strokeStyle: style.strokeStyle, author: user.id, ...extra })
 
   // ---------- arrows bound to shapes ----------
-  function edgePoint (b, from) {
-    // Where the line from `from` to the box centre crosses the box border (plus a small gap).
-    const cx = b.x + b.w / 2; const cy = b.y + b.h / 2
-    const dx = from.x - cx; const dy = from.y - cy
-    if (!dx && !dy) return { x: cx, y: cy }
-    const t = Math.min(dx ? (b.w / 2 + 6) / Math.abs(dx) : Infinity, dy ? (b.h / 2 + 6) / Math.abs(dy) : Infinity)
-    return t >= 1 ? { x: cx, y: cy } : { x: cx + dx * t, y: cy + dy * t }
-  }
-  function updateBoundArrows (movedIds) {
-    const moved = new Set(movedIds)
-    elements.forEach((el, id) => {
-      if (moved.has(id) || !['line', 'arrow'].includes(el.get('type'))) return
-      const sb = el.get('startBinding'); const eb = el.get('endBinding')
-      if (!moved.has(sb) && !moved.has(eb)) return
-      const pts = el.get('points'); if (!(pts instanceof Y.Array) || pts.length < 4) return
-      const a = pts.toArray(); const x = num(el.get('x')); const y = num(el.get('y'))
-      let s = { x: x + a[0], y: y + a[1] }; let e = { x: x + a[a.length - 2], y: y + a[a.length - 1] }
-      const sEl = sb && elements.get(sb); const eEl = eb && elements.get(eb)
-      const centre = o => { const b = boundsOf(o === sEl ? sb : eb, o); return { x: b.x + b.w / 2, y: b.y + b.h / 2 } }
-      if (sEl) s = edgePoint(boundsOf(sb, sEl), eEl ? centre(eEl) : e)
-      if (eEl) e = edgePoint(boundsOf(eb, eEl), sEl ? centre(sEl) : s)
-      pts.delete(0, pts.length); pts.insert(0, [0, 0, e.x - s.x, e.y - s.y])
-      el.set('x', s.x); el.set('y', s.y)
-    })
-  }
+  const updateBoundArrows = ids => updateBoundArrowsIn(doc, ids, boundsOf)
 
   // ---------- pointer handling ----------
   let drag = null
@@ -340,6 +317,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     if (tool === 'pen' || tool === 'highlighter') {
       const hl = tool === 'highlighter'
       const id = createElement(doc, 'stroke', props({ x: p.x, y: p.y, points: [0, 0, pressure(e)], stroke: hl ? (style.stroke === '#1e1e1e' ? '#fab005' : style.stroke) : style.stroke, strokeWidth: hl ? Math.max(8, style.strokeWidth * 4) : style.strokeWidth, opacity: hl ? 0.4 : 1, highlighter: hl }))
+      if (selection.size) setSelection([])
       drag = { kind: 'stroke', id, ox: p.x, oy: p.y, buf: [], last: p }
       return
     }

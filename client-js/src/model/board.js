@@ -251,7 +251,8 @@ export function bindingTarget (elements, px, py, exclude = []) {
   for (let i = list.length - 1; i >= 0; i--) {
     const [id, el] = list[i]
     if (exclude.includes(id)) continue
-    if (!['rect', 'ellipse', 'diamond', 'sticky', 'text', 'frame', 'image'].includes(el.get('type'))) continue
+    // Frames are containers, not targets: an arrow drawn inside a frame must not bind to it.
+    if (!['rect', 'ellipse', 'diamond', 'sticky', 'text', 'image'].includes(el.get('type'))) continue
     const b = elementBounds(el)
     if (px >= b.x && px <= b.x + b.w && py >= b.y && py <= b.y + b.h) return id
   }
@@ -267,3 +268,37 @@ export function elementCenter (el) {
 function num (v, dflt) { return typeof v === 'number' && Number.isFinite(v) ? v : dflt }
 function clamp (v, lo, hi) { return Math.min(hi, Math.max(lo, v)) }
 function cmp (a, b) { return a < b ? -1 : a > b ? 1 : 0 }
+
+/** Where the line from `from` to the box centre crosses the box border (plus a small gap). */
+export function edgePoint (b, from, gap = 6) {
+  const cx = b.x + b.w / 2; const cy = b.y + b.h / 2
+  const dx = from.x - cx; const dy = from.y - cy
+  if (!dx && !dy) return { x: cx, y: cy }
+  const t = Math.min(dx ? (b.w / 2 + gap) / Math.abs(dx) : Infinity, dy ? (b.h / 2 + gap) / Math.abs(dy) : Infinity)
+  return t >= 1 ? { x: cx, y: cy } : { x: cx + dx * t, y: cy + dy * t }
+}
+
+/**
+ * Re-routes every line/arrow bound (startBinding/endBinding) to one of `movedIds` so its
+ * ends stay on the bound shapes' borders. Arrows that moved themselves are left alone.
+ */
+export function updateBoundArrows (doc, movedIds, boundsOf = (id, el) => elementBounds(el)) {
+  const elements = boardElements(doc)
+  const moved = new Set(movedIds)
+  doc.transact(() => {
+    elements.forEach((el, id) => {
+      if (moved.has(id) || !['line', 'arrow'].includes(el.get('type'))) return
+      const sb = el.get('startBinding'); const eb = el.get('endBinding')
+      if (!moved.has(sb) && !moved.has(eb)) return
+      const pts = el.get('points'); if (!(pts instanceof Y.Array) || pts.length < 4) return
+      const a = pts.toArray(); const x = num(el.get('x'), 0); const y = num(el.get('y'), 0)
+      let s = { x: x + a[0], y: y + a[1] }; let e = { x: x + a[a.length - 2], y: y + a[a.length - 1] }
+      const sEl = sb ? elements.get(sb) : null; const eEl = eb ? elements.get(eb) : null
+      const centre = (bid, o) => { const b = boundsOf(bid, o); return { x: b.x + b.w / 2, y: b.y + b.h / 2 } }
+      if (sEl) s = edgePoint(boundsOf(sb, sEl), eEl ? centre(eb, eEl) : e)
+      if (eEl) e = edgePoint(boundsOf(eb, eEl), sEl ? centre(sb, sEl) : s)
+      pts.delete(0, pts.length); pts.insert(0, [0, 0, e.x - s.x, e.y - s.y])
+      el.set('x', s.x); el.set('y', s.y)
+    })
+  })
+}

@@ -4,7 +4,7 @@ import { describe, it, expect } from 'vitest'
 import * as Y from 'yjs'
 import {
   createElement, initBoard, sortedElements, bringToFront, sendToBack, moveOneStep,
-  duplicateElements, deleteElements, visibleElements, hitTest, elementBounds, bindingTarget, ELEMENT_TYPES
+  duplicateElements, deleteElements, visibleElements, hitTest, elementBounds, bindingTarget, ELEMENT_TYPES, updateBoundArrows
 } from '../../../client-js/src/model/board.js'
 import { checkBoard, checkElement } from '../../../client-js/src/model/schema.js'
 
@@ -153,5 +153,37 @@ describe('editing helpers', () => {
     expect(hitTest(els, 10, 10)).toBe(a)
     expect(hitTest(els, 500, 500)).toBe(null)
     expect(bindingTarget(els, 75, 75, [b])).toBe(a)
+  })
+})
+
+describe('arrow binding', () => {
+  it('an arrow drawn inside a frame does not bind to the frame, but binds to a shape', () => {
+    const doc = new Y.Doc()
+    createElement(doc, 'frame', { x: 0, y: 0, w: 1000, h: 1000 })
+    const r = createElement(doc, 'rect', { x: 100, y: 100, w: 100, h: 100 })
+    const els = doc.getMap('elements')
+    expect(bindingTarget(els, 500, 500)).toBe(null)
+    expect(bindingTarget(els, 150, 150)).toBe(r)
+  })
+
+  it('a bound arrow follows its shapes when they move, ending on their borders', () => {
+    const doc = new Y.Doc()
+    const a = createElement(doc, 'rect', { x: 0, y: 0, w: 100, h: 100 })
+    const b = createElement(doc, 'rect', { x: 300, y: 0, w: 100, h: 100 })
+    const arrow = createElement(doc, 'arrow', { x: 106, y: 50, points: [0, 0, 188, 0], startBinding: a, endBinding: b })
+    const els = doc.getMap('elements')
+    els.get(b).set('y', 200)
+    updateBoundArrows(doc, [b])
+    const el = els.get(arrow)
+    const pts = el.get('points').toArray()
+    const start = { x: el.get('x') + pts[0], y: el.get('y') + pts[1] }
+    const end = { x: el.get('x') + pts[2], y: el.get('y') + pts[3] }
+    // b moved down-right of a: the line between centres leaves a by its right side and
+    // enters b by its left side; both ends sit just outside the borders (6-unit gap).
+    expect(start.x).toBeGreaterThan(100); expect(start.x).toBeLessThanOrEqual(106)
+    expect(start.y).toBeGreaterThan(50); expect(start.y).toBeLessThan(100)
+    expect(end.x).toBeGreaterThanOrEqual(294); expect(end.x).toBeLessThan(300)
+    expect(end.y).toBeGreaterThan(200); expect(end.y).toBeLessThan(300)
+    expect(checkElement(arrow, el)).toEqual([])
   })
 })
