@@ -41,7 +41,7 @@ crdt::delta_op op(std::string text, crdt::any::object attrs = {}) {
 
 }  // namespace
 
-TEST_CASE("delta to paragraphs: inline formats on runs, block formats from the newline") {
+TEST_CASE("render: delta to paragraphs: inline formats on runs, block formats from the newline") {
   std::vector<crdt::delta_op> delta{
       op("Title"), op("\n", {{"header", crdt::any(2)}}),
       op("plain "), op("bold", {{"bold", crdt::any(true)}}), op(" "),
@@ -64,7 +64,7 @@ TEST_CASE("delta to paragraphs: inline formats on runs, block formats from the n
   CHECK(plain_text({t[4]}) == "tail");
 }
 
-TEST_CASE("delta with embeds and null attributes keeps the text and drops the embed") {
+TEST_CASE("render: delta with embeds and null attributes keeps the text and drops the embed") {
   crdt::delta_op embed;
   embed.insert = crdt::any(crdt::any::object{{"image", crdt::any("x.png")}});
   std::vector<crdt::delta_op> delta{op("a", {{"bold", crdt::any(nullptr)}}), embed, op("b\n")};
@@ -74,7 +74,7 @@ TEST_CASE("delta with embeds and null attributes keeps the text and drops the em
   CHECK_FALSE(t[0].runs[0].bold);
 }
 
-TEST_CASE("yjs board fixture reads into the model with every element kind and field") {
+TEST_CASE("render: yjs board fixture reads into the model with every element kind and field") {
   auto d = load_fixture("board.bin");
   auto m = model_from_doc(d);
   REQUIRE(m.ok());
@@ -108,7 +108,7 @@ TEST_CASE("yjs board fixture reads into the model with every element kind and fi
   }
 }
 
-TEST_CASE("yjs board fixture exports a page per frame with its text and links") {
+TEST_CASE("render: yjs board fixture exports a page per frame with its text and links") {
   auto d = load_fixture("board.bin");
   auto out = export_document(d, fixed_options());
   REQUIRE(out.ok());
@@ -123,7 +123,7 @@ TEST_CASE("yjs board fixture exports a page per frame with its text and links") 
   CHECK(out->warnings[0].find("cat.png") != std::string::npos);
 }
 
-TEST_CASE("yjs plan fixture reads goals, milestones, notes blocks, check-ins and feedback") {
+TEST_CASE("render: yjs plan fixture reads goals, milestones, notes blocks, check-ins and feedback") {
   auto d = load_fixture("plan.bin");
   auto m = model_from_doc(d);
   REQUIRE(m.ok());
@@ -152,7 +152,7 @@ TEST_CASE("yjs plan fixture reads goals, milestones, notes blocks, check-ins and
   CHECK(p.feedback[0].goal_id == "g0");
 }
 
-TEST_CASE("yjs plan fixture exports numbered lists, checklists and live links") {
+TEST_CASE("render: yjs plan fixture exports numbered lists, checklists and live links") {
   auto d = load_fixture("plan.bin");
   auto out = export_document(d, fixed_options());
   REQUIRE(out.ok());
@@ -165,7 +165,7 @@ TEST_CASE("yjs plan fixture exports numbered lists, checklists and live links") 
   CHECK(raw.find("/URI (https://example.com/plan)") != std::string::npos);
 }
 
-TEST_CASE("malformed board: every wrongly typed or missing field skips exactly that element, with a warning") {
+TEST_CASE("render: malformed board: every wrongly typed or missing field skips exactly that element, with a warning") {
   auto d = load_fixture("malformed_board.bin");
   auto m = model_from_doc(d);
   REQUIRE(m.ok());
@@ -186,7 +186,7 @@ TEST_CASE("malformed board: every wrongly typed or missing field skips exactly t
   CHECK(out->warnings.size() == expect.size());
 }
 
-TEST_CASE("malformed plan: bad goals, milestones, check-ins and feedback are skipped and named") {
+TEST_CASE("render: malformed plan: bad goals, milestones, check-ins and feedback are skipped and named") {
   auto d = load_fixture("malformed_plan.bin");
   auto m = model_from_doc(d);
   REQUIRE(m.ok());
@@ -203,7 +203,7 @@ TEST_CASE("malformed plan: bad goals, milestones, check-ins and feedback are ski
   REQUIRE(out.ok());
 }
 
-TEST_CASE("a document of unknown kind, without kind, or without meta is a clear error") {
+TEST_CASE("render: a document of unknown kind, without kind, or without meta is a clear error") {
   auto u = load_fixture("unknown_kind.bin");
   auto r = export_document(u, fixed_options());
   REQUIRE_FALSE(r.ok());
@@ -220,7 +220,7 @@ TEST_CASE("a document of unknown kind, without kind, or without meta is a clear 
   CHECK_FALSE(export_document(empty, fixed_options()).ok());
 }
 
-TEST_CASE("session export of yjs documents: board pages then plan pages, byte-identical on repeat") {
+TEST_CASE("render: session export of yjs documents: board pages then plan pages, byte-identical on repeat") {
   auto b = load_fixture("board.bin");
   auto p = load_fixture("plan.bin");
   auto a = export_session(b, p, fixed_options());

@@ -53,7 +53,7 @@ std::vector<fh_case> load_cases() {
 }
 }  // namespace
 
-TEST_CASE("freehand outline matches perfect-freehand 1.2.3 point for point on every fixture") {
+TEST_CASE("render: freehand outline matches perfect-freehand 1.2.3 point for point on every fixture") {
   auto cases = load_cases();
   REQUIRE(cases.size() >= 50);
   for (const auto& c : cases) {
@@ -67,14 +67,14 @@ TEST_CASE("freehand outline matches perfect-freehand 1.2.3 point for point on ev
   }
 }
 
-TEST_CASE("freehand outline of no points or a non-positive size is empty") {
+TEST_CASE("render: freehand outline of no points or a non-positive size is empty") {
   CHECK(freehand_outline({}, {}).empty());
   freehand_options o;
   o.size = 0;
   CHECK(freehand_outline({{1, 2, 0.5}, {5, 6, 0.5}}, o).empty());
 }
 
-TEST_CASE("freehand outline survives non-finite input without crashing") {
+TEST_CASE("render: freehand outline survives non-finite input without crashing") {
   std::vector<input_point> pts{{0, 0, 0.5}, {NAN, 1, 0.5}, {INFINITY, 2, NAN}, {3, 3, -1}};
   auto out = freehand_outline(pts, {});
   CHECK(out.size() < 10000);

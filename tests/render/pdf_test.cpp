@@ -42,7 +42,7 @@ int page_count(const std::string& info) { return std::atoi(info_field(info, "Pag
 
 }  // namespace
 
-TEST_CASE("board with frames exports one page per frame, sized to the frame at 0.75 pt per unit") {
+TEST_CASE("render: board with frames exports one page per frame, sized to the frame at 0.75 pt per unit") {
   auto out = must(render_board(sample_board(true), fixed_options()));
   auto path = write_tmp("frames.pdf", out.bytes);
   auto info = pdfinfo(path);
@@ -53,7 +53,7 @@ TEST_CASE("board with frames exports one page per frame, sized to the frame at 0
   CHECK(out.pages == 2);
 }
 
-TEST_CASE("board frame pages are clipped to their frame: each page holds only its frame's text") {
+TEST_CASE("render: board frame pages are clipped to their frame: each page holds only its frame's text") {
   auto out = must(render_board(sample_board(true), fixed_options()));
   auto path = write_tmp("clip.pdf", out.bytes);
   auto p1 = pdftotext(path, "-f 1 -l 1");
@@ -64,7 +64,7 @@ TEST_CASE("board frame pages are clipped to their frame: each page holds only it
   CHECK(p2.find("Sticky") == std::string::npos);
 }
 
-TEST_CASE("board frame pages get a bookmark and a page label named after the frame") {
+TEST_CASE("render: board frame pages get a bookmark and a page label named after the frame") {
   auto out = must(render_board(sample_board(true), fixed_options()));
   auto raw = pdf_text(out.bytes);
   CHECK(raw.find("/Title (Ideas)") != std::string::npos);
@@ -73,7 +73,7 @@ TEST_CASE("board frame pages get a bookmark and a page label named after the fra
   CHECK(raw.find("(Ideas)") != raw.rfind("(Ideas)"));  // outline title and page label
 }
 
-TEST_CASE("board text in every script is real text, extracted in order") {
+TEST_CASE("render: board text in every script is real text, extracted in order") {
   auto out = must(render_board(sample_board(true), fixed_options()));
   auto text = strip_marks_and_spaces(pdftotext(write_tmp("scripts.pdf", out.bytes), "-layout -f 1 -l 1"));
   size_t prev = 0;
@@ -88,13 +88,13 @@ TEST_CASE("board text in every script is real text, extracted in order") {
   }
 }
 
-TEST_CASE("rich text keeps words of differently formatted runs in order") {
+TEST_CASE("render: rich text keeps words of differently formatted runs in order") {
   auto out = must(render_board(sample_board(true), fixed_options()));
   auto text = pdftotext(write_tmp("rich.pdf", out.bytes), "-layout -f 1 -l 1");
   CHECK(text.find("Sticky bold and italic") != std::string::npos);
 }
 
-TEST_CASE("every font in board and plan exports is embedded and subset") {
+TEST_CASE("render: every font in board and plan exports is embedded and subset") {
   for (int which = 0; which < 2; which++) {
     auto out = which == 0 ? must(render_board(sample_board(true), fixed_options()))
                           : must(render_plan(sample_plan(4), fixed_options()));
@@ -119,7 +119,7 @@ TEST_CASE("every font in board and plan exports is embedded and subset") {
   }
 }
 
-TEST_CASE("PDF metadata holds title, author, subject and the fixed creation date") {
+TEST_CASE("render: PDF metadata holds title, author, subject and the fixed creation date") {
   auto out = must(render_board(sample_board(true), fixed_options()));
   auto info = pdfinfo(write_tmp("meta.pdf", out.bytes));
   CHECK(info_field(info, "Title") == "Sprint retro");
@@ -128,7 +128,7 @@ TEST_CASE("PDF metadata holds title, author, subject and the fixed creation date
   CHECK(info_field(info, "CreationDate") == "2026-01-02T03:04:05Z");
 }
 
-TEST_CASE("same document and fixed date give byte-identical PDFs") {
+TEST_CASE("render: same document and fixed date give byte-identical PDFs") {
   auto a = must(render_board(sample_board(true), fixed_options()));
   auto b = must(render_board(sample_board(true), fixed_options()));
   CHECK(a.bytes == b.bytes);
@@ -141,7 +141,7 @@ TEST_CASE("same document and fixed date give byte-identical PDFs") {
   CHECK(e.bytes != c.bytes);  // the date really is in the output
 }
 
-TEST_CASE("links in sticky notes and plan notes are live URI annotations") {
+TEST_CASE("render: links in sticky notes and plan notes are live URI annotations") {
   auto board = pdf_text(must(render_board(sample_board(true), fixed_options())).bytes);
   CHECK(board.find("/URI (https://example.org/tandem)") != std::string::npos);
   auto plan = pdf_text(must(render_plan(sample_plan(2), fixed_options())).bytes);
@@ -156,7 +156,7 @@ TEST_CASE("links in sticky notes and plan notes are live URI annotations") {
   CHECK(y1 < 842);
 }
 
-TEST_CASE("unsafe link schemes are not made live") {
+TEST_CASE("render: unsafe link schemes are not made live") {
   board_model b;
   auto t = make_el("t", element_kind::text, 0, 0, 300, 50, "a");
   rich_run r{"click"};
@@ -167,7 +167,7 @@ TEST_CASE("unsafe link schemes are not made live") {
   CHECK(raw.find("javascript") == std::string::npos);
 }
 
-TEST_CASE("frameless board is one page fitted to its content plus a margin") {
+TEST_CASE("render: frameless board is one page fitted to its content plus a margin") {
   auto out = must(render_board(sample_board(false), fixed_options()));
   auto info = pdfinfo(write_tmp("fit.pdf", out.bytes));
   CHECK(page_count(info) == 1);
@@ -179,7 +179,7 @@ TEST_CASE("frameless board is one page fitted to its content plus a margin") {
   CHECK(h > 400);
 }
 
-TEST_CASE("frameless board tiles onto A4 sheets at print scale when asked") {
+TEST_CASE("render: frameless board tiles onto A4 sheets at print scale when asked") {
   board_model b;
   for (int i = 0; i < 20; i++) {
     auto r = make_el("r" + std::to_string(i), element_kind::rect, i * 300, i * 200, 100, 100, "a" + std::to_string(i));
@@ -193,7 +193,7 @@ TEST_CASE("frameless board tiles onto A4 sheets at print scale when asked") {
   CHECK(info_field(info, "Page size").find("(A4)") != std::string::npos);
 }
 
-TEST_CASE("frame pages on letter paper keep the letter size and landscape orientation for wide frames") {
+TEST_CASE("render: frame pages on letter paper keep the letter size and landscape orientation for wide frames") {
   auto opt = fixed_options();
   opt.paper = paper_size::letter;
   auto out = must(render_board(sample_board(true), opt));
@@ -201,7 +201,7 @@ TEST_CASE("frame pages on letter paper keep the letter size and landscape orient
   CHECK(info.find("Page    1 size:  792 x 612 pts") != std::string::npos);
 }
 
-TEST_CASE("a single frame is exported by name; an unknown frame name is a clear error") {
+TEST_CASE("render: a single frame is exported by name; an unknown frame name is a clear error") {
   auto opt = fixed_options();
   opt.frame = "Plan";
   auto out = must(render_board(sample_board(true), opt));
@@ -213,7 +213,7 @@ TEST_CASE("a single frame is exported by name; an unknown frame name is a clear 
   CHECK(bad.err().message.find("Nope") != std::string::npos);
 }
 
-TEST_CASE("huge boards are scaled so no page side exceeds 14400 pt") {
+TEST_CASE("render: huge boards are scaled so no page side exceeds 14400 pt") {
   board_model b;
   b.elements.push_back(make_el("a", element_kind::rect, 0, 0, 10, 10, "a"));
   b.elements.push_back(make_el("b", element_kind::rect, 200000, 50000, 10, 10, "b"));
@@ -227,7 +227,7 @@ TEST_CASE("huge boards are scaled so no page side exceeds 14400 pt") {
   CHECK_FALSE(out.warnings.empty());
 }
 
-TEST_CASE("plan is A4 portrait by default and letter on request") {
+TEST_CASE("render: plan is A4 portrait by default and letter on request") {
   auto a4 = pdfinfo(write_tmp("plan-a4.pdf", must(render_plan(sample_plan(1), fixed_options())).bytes));
   CHECK(info_field(a4, "Page size").find("(A4)") != std::string::npos);
   auto opt = fixed_options();
@@ -236,7 +236,7 @@ TEST_CASE("plan is A4 portrait by default and letter on request") {
   CHECK(info_field(letter, "Page size").find("612 x 792") != std::string::npos);
 }
 
-TEST_CASE("plan text comes out in reading order: title block, goals, notes, check-ins, feedback") {
+TEST_CASE("render: plan text comes out in reading order: title block, goals, notes, check-ins, feedback") {
   auto out = must(render_plan(sample_plan(3), fixed_options()));
   auto text = pdftotext(write_tmp("plan-order.pdf", out.bytes), "-layout");
   std::vector<std::string> order{"Growth plan 2026", "Ada Lovelace", "Alan Turing", "2026-01-02", "Goals",
@@ -255,7 +255,7 @@ TEST_CASE("plan text comes out in reading order: title block, goals, notes, chec
   }
 }
 
-TEST_CASE("plan notes list every script in order") {
+TEST_CASE("render: plan notes list every script in order") {
   auto out = must(render_plan(sample_plan(1), fixed_options()));
   auto text = strip_marks_and_spaces(pdftotext(write_tmp("plan-scripts.pdf", out.bytes), "-layout"));
   size_t prev = 0;
@@ -270,7 +270,7 @@ TEST_CASE("plan notes list every script in order") {
   }
 }
 
-TEST_CASE("a 50-goal plan paginates, numbers every page, and bookmarks every goal") {
+TEST_CASE("render: a 50-goal plan paginates, numbers every page, and bookmarks every goal") {
   auto out = must(render_plan(sample_plan(50), fixed_options()));
   auto path = write_tmp("plan50.pdf", out.bytes);
   const int pages = page_count(pdfinfo(path));
@@ -289,7 +289,7 @@ TEST_CASE("a 50-goal plan paginates, numbers every page, and bookmarks every goa
   CHECK(all.find("Milestone 50.3") != std::string::npos);
 }
 
-TEST_CASE("a long paragraph is split across pages by line, with no line lost") {
+TEST_CASE("render: a long paragraph is split across pages by line, with no line lost") {
   plan_model p = sample_plan(0);
   std::string longtext;
   for (int i = 1; i <= 150; i++) longtext += "Sentence number " + std::to_string(i) + " of the long note. ";
@@ -311,7 +311,7 @@ TEST_CASE("a long paragraph is split across pages by line, with no line lost") {
   CHECK(all.find(expected) != std::string::npos);
 }
 
-TEST_CASE("session export holds the board's pages followed by the plan's pages") {
+TEST_CASE("render: session export holds the board's pages followed by the plan's pages") {
   auto out = must(render_session(sample_board(true), sample_plan(2), fixed_options()));
   auto path = write_tmp("session.pdf", out.bytes);
   CHECK(page_count(pdfinfo(path)) == out.pages);
@@ -322,7 +322,7 @@ TEST_CASE("session export holds the board's pages followed by the plan's pages")
   CHECK(info_field(info, "Title") == "Growth plan 2026");
 }
 
-TEST_CASE("PNG thumbnail has exactly the requested width and a PNG signature") {
+TEST_CASE("render: PNG thumbnail has exactly the requested width and a PNG signature") {
   auto opt = fixed_options();
   opt.format = output_format::png;
   opt.png_width = 320;
@@ -339,7 +339,7 @@ TEST_CASE("PNG thumbnail has exactly the requested width and a PNG signature") {
   CHECK(h == 320 * 400 / 600);
 }
 
-TEST_CASE("plans refuse PNG output with a clear error") {
+TEST_CASE("render: plans refuse PNG output with a clear error") {
   auto opt = fixed_options();
   opt.format = output_format::png;
   auto r = render_plan(sample_plan(1), opt);
@@ -347,7 +347,7 @@ TEST_CASE("plans refuse PNG output with a clear error") {
   CHECK(r.err().message.find("PNG") != std::string::npos);
 }
 
-TEST_CASE("a board of 100,000 elements of every kind exports without crashing") {
+TEST_CASE("render: a board of 100,000 elements of every kind exports without crashing") {
   board_model b;
   b.elements.reserve(100000);
   const element_kind kinds[] = {element_kind::rect, element_kind::ellipse, element_kind::diamond, element_kind::line,
@@ -364,7 +364,7 @@ TEST_CASE("a board of 100,000 elements of every kind exports without crashing") 
   CHECK(out.bytes.size() > 100000);
 }
 
-TEST_CASE("missing images are drawn as placeholders and reported; a PNG image is embedded") {
+TEST_CASE("render: missing images are drawn as placeholders and reported; a PNG image is embedded") {
   board_model b;
   auto img = make_el("i1", element_kind::image, 0, 0, 100, 80, "a");
   img.src = "/api/files/cat.png";
@@ -395,7 +395,7 @@ TEST_CASE("missing images are drawn as placeholders and reported; a PNG image is
   CHECK(out.warnings[0].find("missing.png") != std::string::npos);
 }
 
-TEST_CASE("unrecognised colours fall back to defaults with a warning, never a failure") {
+TEST_CASE("render: unrecognised colours fall back to defaults with a warning, never a failure") {
   board_model b;
   auto r = make_el("r", element_kind::rect, 0, 0, 50, 50, "a");
   r.fill = "not-a-colour";
