@@ -202,6 +202,14 @@ const cases = {
     const mx = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(pos)
     check(mx && Math.abs(Number(mx[1]) - 390) < 40 && Math.abs(Number(mx[2]) - 250) < 40, `the cursor sits where the mentor's mouse is (${pos})`)
     check(await e.page.isVisible('#presence [data-user="Maria Mentor"]'), 'the mentor is listed in "who is here"')
+    // Follow: the mentee follows the mentor, who zooms in twice; the mentee's view follows.
+    await e.page.click('#presence [data-user="Maria Mentor"] .follow')
+    await m.page.click('[aria-label="Zoom in (+)"]'); await m.page.click('[aria-label="Zoom in (+)"]')
+    const zoom = page => page.textContent('.zoombar .zoom')
+    await waitFor(async () => (await zoom(m.page)) === '156%', 'the mentor to zoom to 156%')
+    await waitFor(async () => (await zoom(e.page)) === '156%', "the mentee's zoom to follow the mentor's")
+    await snap(e.page, 'mentee-follows-mentor')
+    console.log("ok: the mentee's view follows the mentor's viewport")
   },
 
   // The mentee goes offline, draws; the mentor does not see it until the mentee is back; then both converge.

@@ -96,7 +96,10 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
   const bounds = new Map() // id → cached bounds
   let frameReq = 0
   const schedule = () => { if (!frameReq) frameReq = requestAnimationFrame(render) }
+  let sortedCache = null // z-ordered [id, el] list, rebuilt only after a document change
+  const sorted = () => (sortedCache ??= sortedElements(elements))
   const onDeep = events => {
+    sortedCache = null
     for (const ev of events) {
       if (ev.target === elements) ev.changes.keys.forEach((_, key) => { nodes.delete(key); bounds.delete(key) })
       else if (ev.path.length) { nodes.delete(String(ev.path[0])); bounds.delete(String(ev.path[0])) }
@@ -118,7 +121,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     const vp = viewportRect()
     const margin = 50 / view.zoom
     const vis = { x: vp.x - margin, y: vp.y - margin, w: vp.w + 2 * margin, h: vp.h + 2 * margin }
-    const list = sortedElements(elements)
+    const list = sorted()
     const out = []
     for (const [id, el] of list) {
       if (!intersects(boundsOf(id, el), vis)) continue
@@ -455,7 +458,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
   })
 
   function hitAt (p) {
-    const list = sortedElements(elements)
+    const list = sorted()
     const tol = 4 / view.zoom
     for (let i = list.length - 1; i >= 0; i--) {
       const [id, el] = list[i]
