@@ -59,6 +59,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
       h('span', { class: 'sep' }), widthSel, styleSel, headSel, h('span', { class: 'sep' }),
       act('Undo', 'Ctrl+Z', '↶', () => undo.undo(), 'undo'), act('Redo', 'Ctrl+Shift+Z', '↷', () => undo.redo(), 'redo'),
       act('Duplicate', 'Ctrl+D', '⧉', () => duplicate()), act('Delete', 'Del', '🗑', () => removeSelected(), 'delete'),
+      act('Lock or unlock', 'Ctrl+L', '🔒', () => toggleLock(), 'lock'),
       act('Bring to front', 'Ctrl+]', '⤒', () => zorder('front')), act('Bring forward', ']', '↑', () => zorder('up')),
       act('Send backward', '[', '↓', () => zorder('down')), act('Send to back', 'Ctrl+[', '⤓', () => zorder('back')))
   }
@@ -286,6 +287,13 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
   }
   const editable = id => { const el = elements.get(id); return el && !el.get('locked') }
   function removeSelected () { if (ro) return; deleteElements(doc, [...selection].filter(editable)); setSelection([]) }
+  function toggleLock () {
+    if (ro || !selection.size) return
+    const els = [...selection].map(id => elements.get(id)).filter(Boolean)
+    const lock = els.some(el => !el.get('locked'))
+    doc.transact(() => els.forEach(el => el.set('locked', lock)))
+    toast(lock ? 'Locked: these elements cannot be moved or edited until unlocked.' : 'Unlocked.')
+  }
   function duplicate () { if (ro || !selection.size) return; setSelection(duplicateElements(doc, [...selection], { author: user.id })) }
   function zorder (how) {
     if (ro || !selection.size) return
@@ -310,7 +318,15 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     pointers.set(e.pointerId, { x: e.clientX, y: e.clientY })
     stage.setPointerCapture(e.pointerId)
     const p = toBoard(e.clientX, e.clientY)
-    if (e.button === 1 || tool === 'hand' || spaceDown || pointers.size === 2) {
+    if (pointers.size === 2) {
+      // Two fingers: pinch-zoom and pan together, whatever the tool.
+      const [a, b] = [...pointers.values()]
+      const r = stageRect()
+      const m0 = { x: (a.x + b.x) / 2 - r.left, y: (a.y + b.y) / 2 - r.top }
+      drag = { kind: 'pinch', d0: Math.max(1, Math.hypot(a.x - b.x, a.y - b.y)), z0: view.zoom, bx: m0.x / view.zoom + view.x, by: m0.y / view.zoom + view.y }
+      return
+    }
+    if (e.button === 1 || tool === 'hand' || spaceDown) {
       drag = { kind: 'pan', sx: e.clientX, sy: e.clientY, vx: view.x, vy: view.y }
       return
     }
@@ -350,6 +366,15 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     if (!drag) return
     const coalesced = e.getCoalescedEvents ? e.getCoalescedEvents() : []
     switch (drag.kind) {
+      case 'pinch': {
+        if (pointers.size < 2) break
+        const [a, b] = [...pointers.values()]
+        const r = stageRect()
+        const m = { x: (a.x + b.x) / 2 - r.left, y: (a.y + b.y) / 2 - r.top }
+        view.zoom = clampZoom(drag.z0 * Math.hypot(a.x - b.x, a.y - b.y) / drag.d0)
+        view.x = drag.bx - m.x / view.zoom; view.y = drag.by - m.y / view.zoom
+        viewChanged(); break
+      }
       case 'pan':
         view.x = drag.vx - (e.clientX - drag.sx) / view.zoom; view.y = drag.vy - (e.clientY - drag.sy) / view.zoom
         viewChanged(); break
@@ -552,6 +577,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     if (mod && (k === 'z' || k === 'Z')) { if (!ro) (e.shiftKey ? undo.redo() : undo.undo()); e.preventDefault(); return }
     if (mod && (k === 'y')) { if (!ro) undo.redo(); e.preventDefault(); return }
     if (mod && k === 'd') { duplicate(); e.preventDefault(); return }
+    if (mod && k === 'l') { toggleLock(); e.preventDefault(); return }
     if (mod && k === 'a') { setSelection([...elements.keys()]); e.preventDefault(); return }
     if (mod && k === ']') { zorder('front'); e.preventDefault(); return }
     if (mod && k === '[') { zorder('back'); e.preventDefault(); return }
@@ -583,7 +609,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     closeEditor()
     const el = elements.get(id)
     const text = el?.get('text')
-    if (!(text instanceof Y.Text) || ro) return
+    if (!(text instanceof Y.Text) || ro || el.get('locked')) return
     const host = h('div', { class: 'text-editor' + (el.get('type') === 'sticky' ? ' sticky' : ''), 'data-id': id })
     const inner = h('div', {})
     host.append(inner)
