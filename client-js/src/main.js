@@ -190,7 +190,10 @@ class Shell {
       const frame = this.view?.selectedFrame?.()
       if (frame) items.splice(1, 0, ['export-frame', `Frame “${frame.name}”`, `${this.workspace}/board/${r.n}`, { frame: frame.id }])
     }
-    items.push(['export-session', 'Whole session (plan + boards)', `${this.workspace}/plan`, { session: '1' }])
+    // A session is one board's pages followed by the plan's (render: export_session).
+    const boardN = r.kind === 'board' ? r.n : '1'
+    const plan = `${this.workspace}/plan`
+    items.push(['export-session', `Whole session (board ${boardN} + plan)`, `${this.workspace}/board/${boardN}`, { 'with-plan': plan, plan }])
     this.exportMenu.replaceChildren(...items.map(([id, label, doc, q]) =>
       h('button', { type: 'button', role: 'menuitem', id, onclick: () => { this.toggleExportMenu(false); this.exportPdf(doc, q, label) } }, label)))
   }

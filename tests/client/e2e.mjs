@@ -129,6 +129,16 @@ let lastNotes = null
 // One line per Quill block, so the check does not depend on innerText's paragraph spacing.
 const notesText = page => page.$eval('#plan-notes .ql-editor', e => [...e.children].map(b => b.textContent).join('\n').trim())
 
+// Clicks an export menu item; returns the download, or fails with the app's error message.
+async function exportVia (page, item) {
+  const download = page.waitForEvent('download', { timeout: 60000 }).then(d => ({ d }), () => ({ err: 'no download within 60 s' }))
+  const error = page.waitForSelector('.toast.error', { timeout: 60000 }).then(async t => ({ err: await t.textContent() }), () => new Promise(() => {}))
+  await page.click(item)
+  const r = await Promise.race([download, error])
+  if (!r.d) { await snap(page, 'export-failed'); fail(`export ${item}: ${r.err}`) }
+  return r.d
+}
+
 const cases = {
   // A stroke drawn by the mentor shows up on the mentee's board, and the server holds it in the DESIGN.md schema.
   async stroke (base, t) {
@@ -270,14 +280,22 @@ const cases = {
     await m.page.waitForTimeout(800)
     await m.page.click('#export-menu-btn')
     await snap(m.page, 'export-menu')
-    const [download] = await Promise.all([m.page.waitForEvent('download', { timeout: 30000 }).catch(() => null), m.page.click('#export-board')])
-    if (!download) { await snap(m.page, 'export-failed'); fail(`no PDF was downloaded (toast: ${await m.page.textContent('#toasts').catch(() => '')})`) }
+    const download = await exportVia(m.page, '#export-board')
     const file = path.join(ART, `${CASE}-board.pdf`)
     await download.saveAs(file)
     const head = fs.readFileSync(file).subarray(0, 5).toString()
     check(head === '%PDF-', 'the download is a PDF')
     const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' })
     check(text.includes('Export check 4711'), 'pdftotext finds the sticky text in the exported board')
+    // The plan: notes typed in the editor come out in the plan PDF.
+    await m.page.click('a[href="#plan"]')
+    await m.page.click('#plan-notes .ql-editor'); await m.page.keyboard.type('Plan export 8123')
+    await m.page.waitForTimeout(800)
+    await m.page.click('#export-menu-btn')
+    const dl2 = await exportVia(m.page, '#export-plan')
+    const file2 = path.join(ART, `${CASE}-plan.pdf`)
+    await dl2.saveAs(file2)
+    check(execFileSync('pdftotext', [file2, '-'], { encoding: 'utf8' }).includes('Plan export 8123'), 'pdftotext finds the typed notes in the exported plan')
   },
 
   // A forged or expired token gets a clear error page, not the app.
