@@ -110,7 +110,8 @@ TEST_CASE("api session flow: schedule, ics, start, end, versions, restore, repla
 
   auto versions = f.api->list_versions(f.viewer, "acme-7/board/1");
   REQUIRE(versions.status == 200);
-  const auto& vl = body(versions).at("versions").as_array();
+  auto vbody = body(versions);
+  const auto& vl = vbody.at("versions").as_array();
   REQUIRE(vl.size() == 1);
   CHECK(vl[0].at("label").as_string() == "Session 1 \xE2\x80\x94 2026-11-25");
   CHECK(vl[0].at("author").as_string() == "Ada");
