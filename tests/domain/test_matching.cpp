@@ -266,3 +266,37 @@ TEST_CASE("matching JSON refuses malformed requests with a clear message") {
   REQUIRE(empty.ok());
   CHECK(empty->at("assignments").as_array().empty());
 }
+
+TEST_CASE("matching JSON parser survives random and mutated requests") {
+  std::string good = R"({"options": {"reference_week": "2026-03-18", "weights": {"tags": 1}},
+    "mentors": [{"id": "a", "expertise": ["x"], "languages": ["en"], "time_zone": "Europe/Berlin", "capacity": 2,
+                 "availability": [{"day": "mon", "start": "15:00", "end": "17:00"}]}],
+    "mentees": [{"id": "b", "goals": ["x"], "languages": ["en"], "time_zone": "America/New_York",
+                 "availability": [{"day": "sun", "start": "22:00", "end": "02:00"}]}]})";
+  REQUIRE(match_json(json::parse(good)).ok());
+  std::uint32_t seed = std::random_device{}();
+  MESSAGE("seed " << seed);
+  std::mt19937 rng(seed);
+  const std::string alphabet = "{}[]:,\"0123456789abcdefghijklmnopqrstuvwxyz-+.eE \\/";
+  int valid_json = 0;
+  for (int k = 0; k < 5000; ++k) {
+    std::string m = good;
+    int edits = std::uniform_int_distribution<int>(1, 4)(rng);
+    for (int e = 0; e < edits; ++e) {
+      std::size_t pos = std::uniform_int_distribution<std::size_t>(0, m.size() - 1)(rng);
+      char c = alphabet[std::uniform_int_distribution<std::size_t>(0, alphabet.size() - 1)(rng)];
+      switch (rng() % 3) {
+        case 0: m[pos] = c; break;
+        case 1: m.insert(pos, 1, c); break;
+        default: m.erase(pos, 1);
+      }
+    }
+    boost::system::error_code ec;
+    auto v = json::parse(m, ec);
+    if (ec) continue;
+    ++valid_json;
+    auto r = match_json(v);
+    if (!r.ok()) CHECK(!r.err().message.empty());
+  }
+  CHECK(valid_json > 0);
+}

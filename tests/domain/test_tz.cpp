@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <ctime>
 #include <random>
 #include <string>
@@ -125,4 +127,36 @@ TEST_CASE("tz date helpers validate calendar dates") {
   CHECK(*parse_hhmm("24:00") == 86400);
   CHECK_FALSE(parse_hhmm("24:01").ok());
   CHECK_FALSE(parse_hhmm("9:00").ok());
+}
+
+TEST_CASE("tz mutated and truncated TZif files are refused or parsed, never read out of bounds") {
+  std::ifstream in("/usr/share/zoneinfo/America/New_York", std::ios::binary);
+  REQUIRE(in);
+  std::string file((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::uint32_t seed = std::random_device{}();
+  MESSAGE("seed " << seed);
+  std::mt19937 rng(seed);
+  int parsed = 0;
+  for (std::size_t cut = 0; cut < file.size(); cut += 7) {
+    auto tz = time_zone::from_tzif("cut", std::string_view(file).substr(0, cut));
+    if (tz.ok()) {
+      ++parsed;
+      (void)tz->offset_at(1700000000);
+    }
+  }
+  for (int k = 0; k < 3000; ++k) {
+    std::string m = file;
+    int flips = std::uniform_int_distribution<int>(1, 8)(rng);
+    for (int f = 0; f < flips; ++f)
+      m[std::uniform_int_distribution<std::size_t>(0, m.size() - 1)(rng)] = static_cast<char>(rng());
+    auto tz = time_zone::from_tzif("mutated", m);
+    if (tz.ok()) {
+      for (std::int64_t t : {-5000000000LL, 0LL, 1700000000LL, 4000000000LL}) {
+        (void)tz->offset_at(t);
+        (void)tz->local_to_utc(t);
+      }
+    }
+  }
+  CHECK(time_zone::from_tzif("whole", file).ok());
+  CHECK(parsed < static_cast<int>(file.size() / 7));  // most prefixes are refused
 }
