@@ -5,6 +5,7 @@
 
 #include "tandem/crdt/any.hpp"
 #include "tandem/crdt/lib0.hpp"
+#include "internal.hpp"
 
 namespace tandem::crdt {
 
@@ -155,7 +156,7 @@ void any::to_json(std::string& out) const {
       const auto& b = as_binary();
       for (std::size_t i = 0; i < b.size(); ++i) {
         if (i) out.push_back(',');
-        out += "\"" + std::to_string(i) + "\":" + std::to_string(b[i]);
+        out += detail::str_cat("\"", std::to_string(i), "\":", std::to_string(b[i]));
       }
       out.push_back('}');
       break;

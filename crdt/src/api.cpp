@@ -23,7 +23,7 @@ std::string js_string(const any& a) {
     case any::kind::binary: {
       std::string s;
       const auto& b = a.as_binary();
-      for (std::size_t i = 0; i < b.size(); ++i) s += (i ? "," : "") + std::to_string(b[i]);
+      for (std::size_t i = 0; i < b.size(); ++i) s += detail::str_cat(i ? "," : "", std::to_string(b[i]));
       return s;
     }
     case any::kind::array: {
@@ -222,8 +222,8 @@ std::string xml_text_string(const branch* b, std::size_t depth) {
     }
     std::stable_sort(nested.begin(), nested.end(), [](auto& a, auto& c) { return a.name < c.name; });
     for (const auto& nd : nested) {
-      out += "<" + nd.name;
-      for (const auto& [k, v] : nd.attrs) out += " " + k + "=\"" + v + "\"";
+      out += str_cat("<", nd.name);
+      for (const auto& [k, v] : nd.attrs) out += str_cat(" ", k, "=\"", v, "\"");
       out += ">";
     }
     if (auto* s = std::get_if<std::string>(&op.insert))
@@ -232,7 +232,7 @@ std::string xml_text_string(const branch* b, std::size_t depth) {
       out += js_string(*a);
     else if (auto* v = std::get_if<value>(&op.insert))
       out += xml_to_string(value(*v).as_map().impl(), depth + 1);
-    for (auto i = nested.size(); i-- > 0;) out += "</" + nested[i].name + ">";
+    for (auto i = nested.size(); i-- > 0;) out += str_cat("</", nested[i].name, ">");
   }
   return out;
 }
@@ -262,9 +262,9 @@ std::string xml_to_string(const branch* b, std::size_t depth) {
       std::string name = b->node_name;
       for (auto& ch : name)
         if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-      std::string s = "<" + name;
-      for (const auto& [k, v] : attrs) s += " " + k + "=\"" + v + "\"";
-      return s + ">" + inner + "</" + name + ">";
+      std::string s = str_cat("<", name);
+      for (const auto& [k, v] : attrs) s += str_cat(" ", k, "=\"", v, "\"");
+      return str_cat(s, ">", inner, "</", name, ">");
     }
     case type_kind::text: return text_string(b);
     default: return "[object Object]";
@@ -572,7 +572,8 @@ void text_ref::insert(transaction& txn, std::size_t index, std::string_view utf8
 }
 void text_ref::insert_embed(transaction& txn, std::size_t index, any embed, const any::object& attrs) {
   txn_impl& t = T(txn);
-  text_pos pos = find_text_position(*t.d, t, b_, index, false);
+  // Like YText.insertEmbed: without attributes the search marker is used.
+  text_pos pos = find_text_position(*t.d, t, b_, index, attrs.empty());
   content c;
   c.ref = ref_embed;
   c.values.push_back(std::move(embed));
@@ -723,13 +724,13 @@ std::string doc::to_json() const {
 }
 
 void doc::check_invariants() const {
-  auto fail = [](const std::string& what) { throw std::logic_error("crdt invariant broken: " + what); };
+  auto fail = [](const std::string& what) { throw std::logic_error(str_cat("crdt invariant broken: ", what)); };
   for (const auto& [client, structs] : d_->clients) {
     std::uint64_t clock = structs.empty() ? 0 : structs[0]->id_.clock;
-    if (clock != 0) fail("struct store of client " + std::to_string(client) + " does not start at clock 0");
+    if (clock != 0) fail(str_cat("struct store of client ", std::to_string(client), " does not start at clock 0"));
     for (const item* s : structs) {
       if (s->id_.client != client) fail("struct filed under the wrong client");
-      if (s->id_.clock != clock) fail("struct store clocks not contiguous for client " + std::to_string(client));
+      if (s->id_.clock != clock) fail(str_cat("struct store clocks not contiguous for client ", std::to_string(client)));
       if (s->length == 0) fail("struct of length 0");
       clock += s->length;
       if (s->is_gc) continue;

@@ -15,6 +15,14 @@
 
 namespace tandem::crdt::detail {
 
+// Concatenation by appending (GCC 12's -Wrestrict misfires on chains of operator+ at -O3).
+template <class... A>
+std::string str_cat(const A&... a) {
+  std::string s;
+  (s.append(std::string_view(a)), ...);
+  return s;
+}
+
 struct id {
   std::uint64_t client = 0;
   std::uint64_t clock = 0;

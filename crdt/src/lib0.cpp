@@ -270,7 +270,7 @@ any decoder::read_any() {
         break;
       }
       case 116: v = any(read_var_uint8_array()); break;
-      default: fail_at("unknown any tag " + std::to_string(tag), at);
+      default: fail_at(std::string("unknown any tag ").append(std::to_string(tag)), at);
     }
     if (!container) {
       if (stack.empty()) return v;

@@ -198,7 +198,7 @@ content content_read(lib0::decoder& d, std::uint8_t ref) {
     }
     case ref_type: {
       auto t = d.read_var_uint();
-      if (t > 6) d.fail_at("unknown type ref " + std::to_string(t), at);
+      if (t > 6) d.fail_at(str_cat("unknown type ref ", std::to_string(t)), at);
       c.type_ref = static_cast<std::uint8_t>(t);
       if (t == 3 || t == 5) c.str = d.read_var_string();
       c.len = 1;
@@ -217,7 +217,7 @@ content content_read(lib0::decoder& d, std::uint8_t ref) {
       c.values.push_back(d.read_any());
       c.len = 1;
       break;
-    default: d.fail_at("unknown content ref " + std::to_string(ref), at);
+    default: d.fail_at(str_cat("unknown content ref ", std::to_string(ref)), at);
   }
   return c;
 }
