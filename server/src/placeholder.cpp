@@ -1,2 +1,0 @@
-// Placeholder translation unit so the library target exists before its first real source.
-namespace tandem::server { int placeholder_unit = 0; }
