@@ -392,10 +392,13 @@ struct store::impl {
                        "update of " + std::to_string(p.data.size()) + " bytes exceeds max_record_size",
                        p.doc, 0};
     }
+    // `out` holds only the per-update refusals here; sequence numbers are assigned by the
+    // attempt that commits (a MAP_FULL retry, even one failing inside commit, starts over).
+    std::vector<seq_t> seqs(batch.size(), 0);
     auto r = guarded([&]() -> result<void> {
       write([&](MDB_txn* t) {
         std::unordered_map<std::string, meta_rec> metas;
-        std::vector<seq_t> seqs(batch.size(), 0);
+        std::fill(seqs.begin(), seqs.end(), 0);
         for (std::size_t i = 0; i < batch.size(); ++i) {
           if (out[i]) continue;
           auto& p = batch[i];
@@ -413,12 +416,13 @@ struct store::impl {
           seqs[i] = s;
         }
         for (auto& [name, m] : metas) put_meta(t, m);
-        // Only now, inside the committed attempt, are the sequence numbers final.
-        for (std::size_t i = 0; i < batch.size(); ++i)
-          if (!out[i]) out[i] = result<seq_t>(seqs[i]);
       });
       return {};
     });
+    if (r) {
+      for (std::size_t i = 0; i < batch.size(); ++i)
+        if (!out[i]) out[i] = result<seq_t>(seqs[i]);
+    }
     if (!r) {
       for (std::size_t i = 0; i < batch.size(); ++i)
         if (!out[i] || out[i]->ok()) {

@@ -436,3 +436,37 @@ TEST_CASE("storage: a read-only open reads and refuses writes") {
   CHECK(w.err().code == errc::read_only);
   CHECK_FALSE(s->kv_put("k", str_bytes("v")).ok());
 }
+
+TEST_CASE("storage: updates reported durable across many map growths are all stored under their sequence") {
+  // Regression: a MAP_FULL raised by the commit itself once reported a batch durable
+  // that the retry had not written.
+  temp_dir d;
+  auto o = opts_for(d.path);
+  o.initial_map_size = 1 << 20;
+  auto s = must_open(o);
+  constexpr int docs = 40, per = 400;
+  std::vector<std::future<result<seq_t>>> fs;
+  for (int i = 0; i < per; ++i)
+    for (int k = 0; k < docs; ++k)
+      fs.push_back(s->append("grow/" + std::to_string(k), payload(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(i + 1), 200)));
+  std::size_t idx = 0;
+  for (int i = 0; i < per; ++i)
+    for (int k = 0; k < docs; ++k) {
+      auto r = fs[idx++].get();
+      REQUIRE(r.ok());
+      CHECK(r.value() == static_cast<seq_t>(i + 1));
+    }
+  for (int k = 0; k < docs; ++k) {
+    auto st = s->load("grow/" + std::to_string(k));
+    REQUIRE(st.ok());
+    REQUIRE(st->log.size() == per);
+    for (int i = 0; i < per; ++i)
+      CHECK(st->log[static_cast<std::size_t>(i)].data == payload(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(i + 1), 200));
+  }
+  auto stt = s->stats();
+  REQUIRE(stt.ok());
+  MESSAGE("map grew to " << stt->map_size / 1048576 << " MiB");
+  auto rep = s->check();
+  REQUIRE(rep.ok());
+  CHECK(rep->ok());
+}
