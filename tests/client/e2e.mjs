@@ -17,6 +17,8 @@ const repo = path.resolve(here, '../..')
 const nm = path.join(repo, 'tests/js/node_modules')
 const { chromium } = await import(path.join(nm, 'playwright-core/index.mjs'))
 const Y = await import(path.join(nm, 'yjs/dist/yjs.mjs'))
+const { WebsocketProvider } = await import(path.join(nm, 'y-websocket/src/y-websocket.js'))
+const { default: WebSocket } = await import(path.join(nm, 'ws/wrapper.mjs'))
 
 const args = process.argv.slice(2)
 const opt = (k, d) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : d }
@@ -67,11 +69,17 @@ async function startServer () {
   fail('tandem serve did not answer GET / within 20 s:\n' + serverLog)
 }
 
+// What the server holds, read by a stock y-websocket client from Node (the same sync
+// protocol any Yjs client uses), independent of the browser under test.
 async function serverDoc (base, name, tok) {
-  const r = await fetch(`${base}/api/docs/${name}/update`, { headers: { Authorization: 'Bearer ' + tok } })
-  if (!r.ok) fail(`GET /api/docs/${name}/update answered ${r.status}`)
   const doc = new Y.Doc()
-  Y.applyUpdate(doc, new Uint8Array(await r.arrayBuffer()))
+  const provider = new WebsocketProvider(base.replace(/^http/, 'ws') + '/sync', name, doc, { WebSocketPolyfill: WebSocket, params: { token: tok }, disableBc: true })
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no sync of ${name} from the server within 10 s`)), 10000)
+      provider.on('sync', ok => { if (ok) { clearTimeout(timer); resolve() } })
+    })
+  } catch (e) { fail(e.message) } finally { provider.destroy() }
   return doc
 }
 
