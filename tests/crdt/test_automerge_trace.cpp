@@ -8,7 +8,7 @@
 
 using namespace tandem;
 
-TEST_CASE("automerge-paper trace replayed one edit per transaction ends with endContent") {
+TEST_CASE("crdt conformance: automerge-paper trace replayed one edit per transaction ends with endContent") {
   const auto t = trace::load(TANDEM_SHARED_DATA "/automerge-paper.json.gz");
   REQUIRE(t.patch_count == 259778);
   crdt::doc d(crdt::doc_options{.client_id = 1, .gc = true});

@@ -114,7 +114,7 @@ struct reader {
 };
 }  // namespace
 
-TEST_CASE("small-test-dataset: all 5,320 cases give yjs's expected text, map and array") {
+TEST_CASE("crdt conformance: small-test-dataset: all 5,320 cases give yjs's expected text, map and array") {
   const std::string data = conformance::read_file(TANDEM_SHARED_DATA "/small-test-dataset.bin");
   reader r{data};
   const auto count = r.uv();

@@ -68,7 +68,7 @@ bool has_nan(const crdt::any& a) {
 }
 }  // namespace
 
-TEST_CASE("lib0 encoders write the bytes lib0 writes for every vector") {
+TEST_CASE("crdt conformance: lib0 encoders write the bytes lib0 writes for every vector") {
   std::size_t n = 0;
   for (const auto& v : fixture().at("vectors").as_array()) {
     const auto& o = v.as_object();
@@ -94,7 +94,7 @@ TEST_CASE("lib0 encoders write the bytes lib0 writes for every vector") {
   CHECK(n > 150);
 }
 
-TEST_CASE("lib0 decoders read back the value lib0 encoded and consume every byte") {
+TEST_CASE("crdt conformance: lib0 decoders read back the value lib0 encoded and consume every byte") {
   for (const auto& v : fixture().at("vectors").as_array()) {
     const auto& o = v.as_object();
     const std::string kind(o.at("kind").as_string());
@@ -135,7 +135,7 @@ TEST_CASE("lib0 decoders read back the value lib0 encoded and consume every byte
   }
 }
 
-TEST_CASE("lib0 decoders reject malformed input with an offset instead of crashing") {
+TEST_CASE("crdt conformance: lib0 decoders reject malformed input with an offset instead of crashing") {
   std::size_t n = 0;
   for (const auto& v : fixture().at("malformed").as_array()) {
     const auto& o = v.as_object();
@@ -170,7 +170,7 @@ TEST_CASE("lib0 decoders reject malformed input with an offset instead of crashi
   CHECK(n >= 15);
 }
 
-TEST_CASE("lib0 varUint decoder refuses values past 2^53 and 11-byte encodings") {
+TEST_CASE("crdt conformance: lib0 varUint decoder refuses values past 2^53 and 11-byte encodings") {
   const crdt::bytes past53 = from_hex("8080808080808080807f");  // well past 2^53
   crdt::lib0::decoder d1(past53);
   CHECK_THROWS_AS((void)d1.read_var_uint(), crdt::lib0::decode_error);

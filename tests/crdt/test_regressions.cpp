@@ -10,7 +10,7 @@
 namespace json = boost::json;
 using namespace tandem;
 
-TEST_CASE("saved differential scenarios still match yjs") {
+TEST_CASE("crdt conformance: saved differential scenarios still match yjs") {
   std::vector<std::filesystem::path> files;
   for (const auto& e : std::filesystem::directory_iterator(TANDEM_SOURCE_DIR "/tests/crdt/regressions"))
     if (e.path().extension() == ".json") files.push_back(e.path());

@@ -8,7 +8,7 @@
 namespace json = boost::json;
 using namespace tandem;
 
-TEST_CASE("frozen yjs vectors: every content and type ref re-encodes byte-identical with yjs") {
+TEST_CASE("crdt conformance: frozen yjs vectors: every content and type ref re-encodes byte-identical with yjs") {
   std::size_t n = 0;
   for (const auto& line : conformance::read_lines(TANDEM_SOURCE_DIR "/tests/crdt/fixtures/yjs_vectors.jsonl")) {
     const auto c = json::parse(line).as_object();

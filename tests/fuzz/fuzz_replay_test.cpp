@@ -1,6 +1,6 @@
 // Always-on fuzzing in the normal build: replays tests/fuzz/corpus/* and a few thousand
 // seeded random mutations of the frozen yjs updates through the fuzz entry point.
-// TANDEM_FUZZ_SEED fixes the seed (printed); TANDEM_FUZZ_MUTATIONS the count (default 20000).
+// TANDEM_FUZZ_SEED fixes the seed (printed); TANDEM_FUZZ_MUTATIONS the count (default 10000).
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -35,7 +35,7 @@ void run(const crdt::bytes& b, const std::string& what) {
 }
 }  // namespace
 
-TEST_CASE("fuzz corpus and frozen yjs updates are handled without crash or broken invariant") {
+TEST_CASE("crdt fuzz: fuzz corpus and frozen yjs updates are handled without crash or broken invariant") {
   std::size_t n = 0;
   const std::filesystem::path dir = TANDEM_SOURCE_DIR "/tests/fuzz/corpus";
   if (std::filesystem::exists(dir))
@@ -51,11 +51,11 @@ TEST_CASE("fuzz corpus and frozen yjs updates are handled without crash or broke
   CHECK(n > 100);
 }
 
-TEST_CASE("random mutations of yjs updates never crash, and rejected ones change nothing") {
+TEST_CASE("crdt fuzz: random mutations of yjs updates never crash, and rejected ones change nothing") {
   const char* es = std::getenv("TANDEM_FUZZ_SEED");
   const char* ec = std::getenv("TANDEM_FUZZ_MUTATIONS");
   const std::uint64_t seed = es ? std::strtoull(es, nullptr, 10) : static_cast<std::uint64_t>(std::chrono::system_clock::now().time_since_epoch().count()) % 1000000007ULL;
-  const std::size_t count = ec ? std::strtoull(ec, nullptr, 10) : 20000;
+  const std::size_t count = ec ? std::strtoull(ec, nullptr, 10) : 10000;
   std::cout << "fuzz mutations: seed " << seed << " (TANDEM_FUZZ_SEED=" << seed << " reproduces), " << count << " inputs\n";
   INFO("seed " << seed);
   std::mt19937_64 rng(seed);

@@ -1,5 +1,5 @@
 # Builds fuzz_update with clang + libFuzzer in its own build dir and runs it briefly over a
-# corpus seeded from the committed fuzz corpus. Invoked by the ctest fuzz_update_libfuzzer_30s.
+# corpus seeded from the committed fuzz corpus. Invoked by the ctest crdt_fuzz_libfuzzer_30s.
 execute_process(COMMAND ${CMAKE_COMMAND} -S ${SRC} -B ${BIN} -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
                         -DCMAKE_CXX_COMPILER=${CLANGXX} -DTANDEM_FUZZ=ON -DTANDEM_JS_TESTS=OFF
                 RESULT_VARIABLE rc)

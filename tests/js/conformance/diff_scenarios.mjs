@@ -43,6 +43,10 @@ const randValue = (r, depth = 0) => {
   }
 }
 
+// yjs mutates the attribute objects it is given (it adds null for attributes to negate), so
+// it always gets a copy: the recorded op is what the caller passed.
+const fresh = (o) => o === undefined ? undefined : JSON.parse(JSON.stringify(o))
+
 // Every live shared type reachable from the roots, with the path that finds it again.
 const kindOf = (t) => t instanceof Y.XmlText ? 'xmltext' : t instanceof Y.Text ? 'text' : t instanceof Y.Map ? 'map'
   : t instanceof Y.Array ? 'array' : t instanceof Y.XmlElement ? 'xmlelement' : t instanceof Y.XmlFragment ? 'xmlfragment' : 'other'
@@ -72,7 +76,7 @@ const randomOp = (r, doc) => {
   switch (kind) {
     case 'map': {
       const k = r.pick(KEYS); const c = r.int(10)
-      if (c < 5) { const v = randValue(r); t.set(k, v); return { o: 'mset', p, k, v } }
+      if (c < 5) { const v = randValue(r); t.set(k, fresh(v)); return { o: 'mset', p, k, v } }
       if (c < 8) { const nk = r.pick(['map', 'array', 'text', 'xmlfragment']); t.set(k, nk === 'map' ? new Y.Map() : nk === 'array' ? new Y.Array() : nk === 'text' ? new Y.Text() : new Y.XmlFragment()); return { o: 'mnew', p, k, kind: nk } }
       const present = [...t.keys()]
       if (!present.length) return null
@@ -80,7 +84,7 @@ const randomOp = (r, doc) => {
     }
     case 'array': {
       const len = t.length; const c = r.int(10)
-      if (c < 4 || len === 0) { const i = r.int(len + 1); const v = Array.from({ length: 1 + r.int(3) }, () => randValue(r)); t.insert(i, v); return { o: 'ains', p, i, v } }
+      if (c < 4 || len === 0) { const i = r.int(len + 1); const v = Array.from({ length: 1 + r.int(3) }, () => randValue(r)); t.insert(i, fresh(v)); return { o: 'ains', p, i, v } }
       if (c < 6) { const i = r.int(len + 1); const nk = r.pick(['map', 'array', 'text']); t.insert(i, [nk === 'map' ? new Y.Map() : nk === 'array' ? new Y.Array() : new Y.Text()]); return { o: 'anew', p, i, kind: nk } }
       const i = r.int(len); const n = 1 + r.int(Math.min(3, len - i)); t.delete(i, n); return { o: 'adel', p, i, n }
     }
@@ -88,10 +92,10 @@ const randomOp = (r, doc) => {
       const len = t.length; const c = r.int(10)
       if (c < 4 || len === 0) {
         const i = r.int(len + 1); const s = r.pick(WORDS); const a = r.chance(0.3) ? r.pick(ATTRS.slice(0, 3).concat(ATTRS.slice(5))) : undefined
-        t.insert(i, s, a); return a ? { o: 'tins', p, i, s, a } : { o: 'tins', p, i, s }
+        t.insert(i, s, fresh(a)); return a ? { o: 'tins', p, i, s, a } : { o: 'tins', p, i, s }
       }
-      if (c < 5) { const i = r.int(len + 1); const e = { image: r.pick(['a.png', 'b.png']) }; const a = r.chance(0.3) ? { bold: true } : undefined; t.insertEmbed(i, e, a); return a ? { o: 'temb', p, i, e, a } : { o: 'temb', p, i, e } }
-      if (c < 8) { const i = r.int(len); const n = 1 + r.int(Math.min(4, len - i)); const a = r.pick(ATTRS); t.format(i, n, a); return { o: 'tfmt', p, i, n, a } }
+      if (c < 5) { const i = r.int(len + 1); const e = { image: r.pick(['a.png', 'b.png']) }; const a = r.chance(0.3) ? { bold: true } : undefined; t.insertEmbed(i, fresh(e), fresh(a)); return a ? { o: 'temb', p, i, e, a } : { o: 'temb', p, i, e } }
+      if (c < 8) { const i = r.int(len); const n = 1 + r.int(Math.min(4, len - i)); const a = r.pick(ATTRS); t.format(i, n, fresh(a)); return { o: 'tfmt', p, i, n, a } }
       const i = r.int(len); const n = 1 + r.int(Math.min(4, len - i)); t.delete(i, n); return { o: 'tdel', p, i, n }
     }
     case 'xmlfragment': case 'xmlelement': {
@@ -193,6 +197,8 @@ const main = () => {
   const seed = Number(opt('--seed', process.env.TANDEM_DIFF_SEED || (Date.now() % 1000000000)))
   const outDir = opt('--out', fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-diff-')))
   const regDir = opt('--save-regressions', null)
+  if (regDir) fs.mkdirSync(regDir, { recursive: true })
+  fs.mkdirSync(outDir, { recursive: true })
   console.log(`diff scenarios: seed ${seed}, count ${count} (reproduce: --seed ${seed} --count ${count})`)
   const batch = 500
   let failed = 0
@@ -218,7 +224,7 @@ const main = () => {
       }
     }
   }
-  console.log(`${count - failed}/${count} scenarios match yjs (seed ${seed})${saved ? `; saved ${saved} regression cases` : ''}`)
+  console.log(`${count - failed}/${count} scenarios match yjs (seed ${seed})${saved ? `; saved ${saved} failing scenarios to ${regDir} (copy into tests/crdt/regressions/ to replay them always)` : ''}`)
   process.exit(failed ? 1 : 0)
 }
 if (import.meta.url === `file://${process.argv[1]}`) main()
