@@ -26,7 +26,10 @@ async function checkAccess (docName, token) {
     const r = await fetch(`/api/docs/${docName}/update`, { headers: { Authorization: 'Bearer ' + token }, cache: 'no-store' })
     if (r.status === 401 || r.status === 403) {
       let reason = ''
-      try { reason = (await r.text()).slice(0, 200) } catch {}
+      try {
+        const body = (await r.text()).slice(0, 400)
+        try { reason = String(JSON.parse(body).error ?? body) } catch { reason = body }
+      } catch {}
       return { ok: false, reason }
     }
   } catch { /* offline or server without REST: the sockets will tell */ }
@@ -49,7 +52,7 @@ async function start () {
   const planName = workspace + '/plan'
   const access = await checkAccess(planName, token)
   if (!access.ok) {
-    errorPage('This link does not work', 'The server refused the access token' + (access.reason ? `: ${access.reason}` : '.') + ' It may have been revoked, expired, or be for another workspace.')
+    errorPage('This link does not work', 'The server refused the access token' + (access.reason ? ` (${access.reason}).` : '.') + ' It may have been revoked, expired, or be for another workspace.')
     return
   }
   const user = { id: info.user || info.name, name: info.name, role: info.role, color: userColor(info.user || info.name) }
