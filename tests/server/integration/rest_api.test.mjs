@@ -34,23 +34,23 @@ test('GET update returns the document written over WebSocket as one v1 update yj
   await waitSynced(w)
   await waitFor(() => contentOf(w.doc) === contentOf(c.doc), 5000, 'witness')
   const r = await httpRequest(server.port, 'GET', '/api/docs/acme-7/board/3/update', { headers: bearer(mentor) })
-  assert.equal(r.status, 200)
+  assert.equal(r.status, 200, `GET update answered ${r.status}: ${r.body.toString().slice(0, 200)}`)
   const d = new Y.Doc()
   Y.applyUpdate(d, new Uint8Array(r.body))
-  assert.equal(contentOf(d), contentOf(c.doc))
+  assert.equal(contentOf(d), contentOf(c.doc), 'GET update content differs from the clients\' document')
   assert.equal(Buffer.from(Y.encodeStateVector(d)).toString('hex'), Buffer.from(Y.encodeStateVector(c.doc)).toString('hex'))
   // ?token= works as well as the Authorization header.
   const q = await httpRequest(server.port, 'GET', `/api/docs/acme-7/board/3/update?token=${encodeURIComponent(mentor)}`)
-  assert.equal(q.status, 200)
+  assert.equal(q.status, 200, `GET update with ?token= answered ${q.status}`)
   assert.ok(Buffer.compare(q.body, r.body) === 0 || (() => { const e = new Y.Doc(); Y.applyUpdate(e, new Uint8Array(q.body)); return contentOf(e) === contentOf(d) })())
   // Viewers may read.
   const v = await httpRequest(server.port, 'GET', '/api/docs/acme-7/board/3/update', { headers: bearer(viewer) })
-  assert.equal(v.status, 200)
+  assert.equal(v.status, 200, `viewer GET update answered ${v.status}`)
 })
 
 test('GET json answers JSON holding the document content', async () => {
   const r = await httpRequest(server.port, 'GET', '/api/docs/acme-7/board/3/json', { headers: bearer(mentor) })
-  assert.equal(r.status, 200)
+  assert.equal(r.status, 200, `GET json answered ${r.status}: ${r.body.toString().slice(0, 200)}`)
   const j = JSON.parse(r.body.toString('utf8'))
   const s = JSON.stringify(j)
   assert.ok(s.includes('über ☃ text') && s.includes('"kind":"board"'), `unexpected JSON: ${s.slice(0, 300)}`)
