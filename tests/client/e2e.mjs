@@ -209,6 +209,40 @@ const cases = {
     check(doc.getMap('meta').get('kind') === 'plan', 'the plan meta.kind is "plan"')
   },
 
+  // A goal edited through every field by the mentor reaches the mentee and is stored in the DESIGN.md plan schema.
+  async goals (base, t) {
+    const m = await open(base, t.mentor, '#plan', 'mentor'); const e = await open(base, t.mentee, '#plan', 'mentee')
+    await m.page.click('#add-goal')
+    await m.page.keyboard.type('Ship the first release')
+    const g = '#goals .goal >> nth=0'
+    await m.page.locator(g).locator('.goal-status').selectOption('in-progress')
+    await m.page.locator(g).locator('.goal-owner').selectOption('mentee')
+    await m.page.locator(g).locator('.goal-due').fill('2026-12-24')
+    await m.page.locator(g).locator('.goal-due').dispatchEvent('change')
+    await m.page.locator(g).locator('.goal-progress').fill('40')
+    await m.page.locator(g).locator('.goal-desc .ql-editor').click(); await m.page.keyboard.type('Why it matters')
+    await m.page.locator(g).locator('.ms-new').fill('Write the README'); await m.page.locator(g).locator('.ms-new').press('Enter')
+    await m.page.locator(g).locator('.milestones input[type=checkbox]').check()
+    await m.page.click('#add-goal'); await m.page.keyboard.type('Second goal')
+    await waitFor(async () => (await e.page.$$eval('#goals .goal-title', els => els.map(x => x.value))).join('|') === 'Ship the first release|Second goal', 'both goals to reach the mentee')
+    await e.page.locator(g).locator('.move-down').click()
+    await waitFor(async () => (await m.page.$$eval('#goals .goal-title', els => els.map(x => x.value))).join('|') === 'Second goal|Ship the first release', "the mentee's reorder to reach the mentor")
+    await snap(m.page, 'goals-mentor'); await snap(e.page, 'goals-mentee')
+    const eg = e.page.locator('#goals .goal >> nth=1')
+    check(await eg.locator('.goal-status').inputValue() === 'in-progress' && await eg.locator('.progress-out').textContent() === '40%', 'the mentee sees status and progress')
+    await m.page.waitForTimeout(500)
+    const doc = await serverDoc(base, `${WS}/plan`, t.mentor)
+    const goals = doc.getArray('goals').toArray()
+    check(goals.length === 2 && goals.every(x => x instanceof Y.Map), 'the server holds two goals as Y.Maps')
+    const goal = goals[1]
+    check(goal.get('title') instanceof Y.Text && goal.get('title').toString() === 'Ship the first release', 'title is a Y.Text')
+    check(goal.get('description') instanceof Y.Text && goal.get('description').toString().startsWith('Why it matters'), 'description is a Y.Text')
+    check(goal.get('status') === 'in-progress' && goal.get('owner') === 'mentee' && goal.get('due') === '2026-12-24' && goal.get('progress') === 40, 'status, owner, due and progress have schema values')
+    check(typeof goal.get('id') === 'string' && goal.get('id').length > 0, 'the goal has a string id')
+    const ms = goal.get('milestones')
+    check(ms instanceof Y.Array && ms.length === 1 && ms.get(0).get('title') === 'Write the README' && ms.get(0).get('done') === true && typeof ms.get(0).get('id') === 'string', 'milestones is a Y.Array of Y.Map {id, title, done}')
+  },
+
   // The mentee sees the mentor's cursor with the mentor's name, and the mentor in "who is here".
   async cursor (base, t) {
     const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')

@@ -72,7 +72,7 @@ export function addGoal (doc, fields = {}) {
 
 export function findGoal (doc, id) {
   const goals = planGoals(doc)
-  for (let i = 0; i < goals.length; i++) if (goals.get(i).get('id') === id) return { index: i, goal: goals.get(i) }
+  for (let i = 0; i < goals.length; i++) { const g = goals.get(i); if (g instanceof Y.Map && g.get('id') === id) return { index: i, goal: g } }
   return null
 }
 

@@ -104,12 +104,12 @@ export function mountPlan (parent, { shared, user, readOnly }) {
   const fbGoal = h('select', { 'aria-label': 'Feedback about goal' })
   function renderFeedbackGoalOptions () {
     const cur = fbGoal.value
-    fbGoal.replaceChildren(h('option', { value: '' }, 'General'), ...goals.toArray().map(g => h('option', { value: g.get('id') }, g.get('title')?.toString() || 'Untitled goal')))
+    fbGoal.replaceChildren(h('option', { value: '' }, 'General'), ...goals.toArray().filter(g => g instanceof Y.Map).map(g => h('option', { value: String(g.get('id') ?? '') }, g.get('title')?.toString() || 'Untitled goal')))
     fbGoal.value = cur
   }
-  const goalTitle = id => { const g = goals.toArray().find(x => x.get('id') === id); return g ? (g.get('title')?.toString() || 'Untitled goal') : null }
+  const goalTitle = id => { const g = goals.toArray().find(x => x instanceof Y.Map && x.get('id') === id); return g ? (g.get('title')?.toString() || 'Untitled goal') : null }
   const renderFeedback = () => {
-    fbList.replaceChildren(...feedback.toArray().slice().reverse().map(f => {
+    fbList.replaceChildren(...feedback.toArray().filter(f => f instanceof Y.Map).reverse().map(f => {
       const gt = f.get('goalId') ? goalTitle(f.get('goalId')) : null
       return h('li', { class: 'fb' },
         h('div', { class: 'fb-head' }, h('strong', {}, f.get('author') || '?'), ' ', h('span', { class: 'role role-' + f.get('role') }, f.get('role') || ''), ' · ',
@@ -176,7 +176,8 @@ function goalCard (g, { doc, ro, user }) {
   const ms = g.get('milestones')
   const renderMs = () => {
     if (!(ms instanceof Y.Array)) return
-    msList.replaceChildren(...ms.toArray().map((m, i) => {
+    // Entries that are not maps (bad data from elsewhere) are skipped, never a crash.
+    msList.replaceChildren(...ms.toArray().map((m, i) => [m, i]).filter(([m]) => m instanceof Y.Map).map(([m, i]) => {
       const cb = h('input', { type: 'checkbox', checked: !!m.get('done'), disabled: ro, 'aria-label': 'Done: ' + (m.get('title') || 'milestone'), onchange: () => m.set('done', cb.checked) })
       const t = h('input', { class: 'ms-title', value: String(m.get('title') ?? ''), readOnly: ro, 'aria-label': 'Milestone title', onchange: () => m.set('title', t.value) })
       const d = h('input', { type: 'date', class: 'ms-due', value: isValidDate(m.get('due')) ? m.get('due') : '', readOnly: ro, 'aria-label': 'Milestone due date', onchange: () => { if (isValidDate(d.value)) m.set('due', d.value); else m.delete('due') } })
@@ -217,7 +218,7 @@ function goalCard (g, { doc, ro, user }) {
       const from = e.dataTransfer.getData('text/x-goal'); if (!from || from === id) return
       e.preventDefault()
       const arr = planGoals(doc).toArray()
-      moveGoal(doc, arr.findIndex(x => x.get('id') === from), arr.indexOf(g))
+      moveGoal(doc, arr.findIndex(x => x instanceof Y.Map && x.get('id') === from), arr.indexOf(g))
     })
   }
   sync(); renderMs()
