@@ -1,0 +1,298 @@
+// Room behaviour on an in-process io_context with a scripted store whose appends become
+// durable only when the test says so. Update bytes were produced by yjs@13.6.33 (see
+// fixtures/gen_protocol_vectors.mjs).
+#include <doctest/doctest.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <future>
+#include <mutex>
+
+#include "tandem/server/protocol.hpp"
+#include "tandem/server/room.hpp"
+#include "test_util.hpp"
+
+using namespace tandem::server;
+using test::hex;
+using test::unhex;
+
+namespace {
+
+const std::string text_a = unhex("0101070004010174016100");     // client 7 inserts "a" into text t
+const std::string text_b = unhex("01010701840700016200");       // client 7 inserts "b" after it (needs text_a)
+const std::string map_k = unhex("010109002801016d016b017d0100");  // client 9 sets m.k = 1
+
+class scripted_store final : public doc_store {
+ public:
+  std::mutex mu;
+  std::vector<std::string> initial;
+  std::promise<void> load_gate;
+  bool gate_load = false;
+  std::vector<std::pair<std::string, durable_fn>> pending;
+  std::vector<std::string> appended;
+  std::uint64_t seq = 0;
+
+  result<loaded_doc> load(const std::string&) override {
+    if (gate_load) load_gate.get_future().wait();
+    loaded_doc d;
+    d.updates = initial;
+    d.last_seq = initial.size();
+    d.log_count = initial.size();
+    return d;
+  }
+  void append(const std::string&, std::string update, durable_fn fn) override {
+    std::lock_guard l(mu);
+    appended.push_back(update);
+    pending.emplace_back(std::move(update), std::move(fn));
+  }
+  status compact(const std::string&, const std::string&, std::uint64_t) override { return ok(); }
+  void flush() override {}
+  const char* name() const override { return "scripted"; }
+  void release_all() {
+    std::vector<std::pair<std::string, durable_fn>> p;
+    {
+      std::lock_guard l(mu);
+      p.swap(pending);
+    }
+    for (auto& [u, fn] : p) fn(++seq);
+  }
+};
+
+struct fake_client final : room_client {
+  std::mutex mu;
+  std::vector<std::string> frames;
+  int close_code = 0;
+  std::string close_reason;
+  void send(std::shared_ptr<const std::string> f) override {
+    std::lock_guard l(mu);
+    frames.push_back(*f);
+  }
+  void close(std::uint16_t code, std::string reason) override {
+    std::lock_guard l(mu);
+    close_code = code;
+    close_reason = std::move(reason);
+  }
+  // Frames of one outer/sync type: "0002" update, "0001" step2, "0000" step1, "01" awareness, "02" auth.
+  std::vector<std::string> of(const std::string& hex_prefix) {
+    std::lock_guard l(mu);
+    std::vector<std::string> out;
+    for (auto& f : frames)
+      if (hex(f).rfind(hex_prefix, 0) == 0) out.push_back(f);
+    return out;
+  }
+};
+
+struct fixture {
+  boost::asio::io_context ioc;
+  boost::asio::thread_pool blocking{1};
+  scripted_store store;
+  metrics m;
+  room_registry reg{ioc, store, blocking, m, room_options{}};
+
+  void settle() {
+    // Let the blocking pool and the strand exchange work until both are quiet.
+    for (int i = 0; i < 50; ++i) {
+      ioc.restart();
+      ioc.poll();
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    ioc.restart();
+    ioc.poll();
+  }
+  std::shared_ptr<fake_client> join(const std::shared_ptr<room>& r, bool can_write = true) {
+    auto c = std::make_shared<fake_client>();
+    r->join(c, can_write);
+    return c;
+  }
+  ~fixture() { blocking.join(); }
+};
+
+std::shared_ptr<const std::string> frame(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+
+}  // namespace
+
+TEST_CASE("room: a joining client first gets sync step1 with the document's state vector") {
+  fixture f;
+  f.store.initial = {text_a};
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  f.settle();
+  REQUIRE_FALSE(a->frames.empty());
+  // state vector of text_a: one client (7) at clock 1 -> 01 07 01
+  CHECK(hex(a->frames.front()) == "000003010701");
+  r->check_invariants();
+}
+
+TEST_CASE("room: an update is relayed to the others only after storage reports it durable, never echoed to its sender") {
+  fixture f;
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  auto b = f.join(r);
+  f.settle();
+  r->receive(a, frame(protocol::encode_sync_update(text_a)));
+  f.settle();
+  CHECK(f.store.appended.size() == 1);
+  CHECK(b->of("0002").empty());  // not durable yet: not relayed
+  f.store.release_all();
+  f.settle();
+  REQUIRE(b->of("0002").size() == 1);
+  CHECK(b->of("0002")[0] == protocol::encode_sync_update(text_a));
+  CHECK(a->of("0002").empty());
+  r->check_invariants();
+}
+
+TEST_CASE("room: a step2 reply waits until every update it contains is durable") {
+  fixture f;
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  auto c = f.join(r);
+  f.settle();
+  r->receive(a, frame(protocol::encode_sync_update(text_a)));
+  f.settle();
+  r->receive(c, frame(protocol::encode_sync_step1(unhex("00"))));
+  f.settle();
+  CHECK(c->of("0001").empty());
+  f.store.release_all();
+  f.settle();
+  REQUIRE(c->of("0001").size() == 1);
+  CHECK(hex(c->of("0001")[0]).find(hex(text_a).substr(2)) != std::string::npos);
+}
+
+TEST_CASE("room: a malformed frame closes only its sender (1007); the room keeps working for others") {
+  fixture f;
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  auto b = f.join(r);
+  auto c = f.join(r);
+  f.settle();
+  r->receive(a, frame(unhex("00020c0101")));  // truncated update payload
+  f.settle();
+  CHECK(a->close_code == 1007);
+  CHECK(b->close_code == 0);
+  r->receive(b, frame(protocol::encode_sync_update(map_k)));
+  f.settle();
+  f.store.release_all();
+  f.settle();
+  CHECK(c->of("0002").size() == 1);
+  CHECK(a->of("0002").empty());
+  r->check_invariants();
+}
+
+TEST_CASE("room: an update that does not decode is not applied, not stored and closes its sender") {
+  fixture f;
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  f.settle();
+  std::string bad = text_a;
+  bad.resize(bad.size() - 3);
+  r->receive(a, frame(protocol::encode_sync_update(bad)));
+  f.settle();
+  CHECK(a->close_code == 1007);
+  CHECK(f.store.appended.empty());
+}
+
+TEST_CASE("room: unknown message types close the sender with 1002") {
+  fixture f;
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  f.settle();
+  r->receive(a, frame(unhex("09")));
+  f.settle();
+  CHECK(a->close_code == 1002);
+}
+
+TEST_CASE("room: a viewer's update is dropped and answered with an auth-denied message") {
+  fixture f;
+  auto r = f.reg.acquire("acme/plan", true);
+  auto v = f.join(r, false);
+  auto b = f.join(r);
+  f.settle();
+  r->receive(v, frame(protocol::encode_sync_update(text_a)));
+  f.settle();
+  f.store.release_all();
+  f.settle();
+  CHECK(f.store.appended.empty());
+  CHECK(b->of("0002").empty());
+  REQUIRE(v->of("0200").size() == 1);
+  CHECK(v->close_code == 0);
+}
+
+TEST_CASE("room: awareness is relayed to every connection including the sender and removed when it leaves") {
+  fixture f;
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  auto b = f.join(r);
+  f.settle();
+  const auto aw = unhex("01ac0201177b2275736572223a7b226e616d65223a22416e6e227d7d");  // y-protocols, client 300
+  r->receive(a, frame(protocol::encode_awareness(aw)));
+  f.settle();
+  CHECK(a->of("01").size() == 1);
+  CHECK(b->of("01").size() == 1);
+  // A late joiner gets the current awareness right after step1.
+  auto c = f.join(r);
+  f.settle();
+  REQUIRE(c->frames.size() >= 2);
+  CHECK(hex(c->frames[1]).rfind("01", 0) == 0);
+  r->leave(a.get());
+  f.settle();
+  auto b_aw = b->of("01");
+  REQUIRE(b_aw.size() == 2);
+  // client 300, clock 1, state "null"
+  CHECK(hex(b_aw[1]) == "010901ac0201046e756c6c");
+  r->check_invariants();
+}
+
+TEST_CASE("room: frames sent while the document is loading are queued and applied after the load") {
+  fixture f;
+  f.store.gate_load = true;
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  r->receive(a, frame(protocol::encode_sync_update(map_k)));
+  f.settle();
+  CHECK(a->frames.empty());
+  CHECK(f.store.appended.empty());
+  f.store.load_gate.set_value();
+  f.settle();
+  CHECK(f.store.appended.size() == 1);
+  CHECK_FALSE(a->frames.empty());
+  r->check_invariants();
+}
+
+TEST_CASE("room: an update with missing dependencies makes the server ask its sender with step1") {
+  fixture f;
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  f.settle();
+  const auto step1s_before = a->of("0000").size();
+  r->receive(a, frame(protocol::encode_sync_update(text_b)));  // "b" without "a"
+  f.settle();
+  CHECK(a->of("0000").size() == step1s_before + 1);
+  // The pending update is stored so a crash cannot lose it.
+  CHECK(f.store.appended.size() == 1);
+}
+
+TEST_CASE("room: REST post_update answers only once durable, and a bad update is refused with 400") {
+  fixture f;
+  auto r = f.reg.acquire("acme/plan", false);
+  std::optional<status> got;
+  r->post_update(map_k, [&](status s) { got = s; });
+  f.settle();
+  CHECK_FALSE(got.has_value());
+  f.store.release_all();
+  f.settle();
+  REQUIRE(got.has_value());
+  CHECK(got->ok());
+  std::optional<status> bad;
+  r->post_update("\x01\x01", [&](status s) { bad = s; });
+  f.settle();
+  REQUIRE(bad.has_value());
+  REQUIRE_FALSE(bad->ok());
+  CHECK(bad->err().code == 400);
+  std::optional<result<std::string>> state;
+  r->get_state([&](result<std::string> s) { state = std::move(s); });
+  f.settle();
+  REQUIRE(state.has_value());
+  REQUIRE(state->ok());
+  CHECK(state->value() == map_k);  // one client, one item: the full state equals the original update
+  f.reg.release(r);
+}
