@@ -154,6 +154,14 @@ crdt::any::object attrs_from(const json::object& op, const char* key) {
 
 void json_string(std::string_view s, std::string& out) { out += json::serialize(json::value(json::string(s))); }
 
+void type_root(crdt::doc& d, const std::string& name, const std::string& kind) {
+  if (kind == "text") (void)d.get_text(name);
+  else if (kind == "map") (void)d.get_map(name);
+  else if (kind == "array") (void)d.get_array(name);
+  else if (kind == "xml") (void)d.get_xml_fragment(name);
+  else throw std::runtime_error("unknown root kind " + kind);
+}
+
 std::string root_json(crdt::doc& d, const std::string& name, const std::string& kind) {
   if (kind == "text") return d.get_text(name).to_json();
   if (kind == "map") return d.get_map(name).to_json();
@@ -460,6 +468,9 @@ scenario_result run_scenario(const json::object& sc) {
     const std::string who = "editor " + std::to_string(c) + " event " + std::to_string(k);
     crdt::doc& d = *docs[c];
     if (e.at("t").as_string() == "local") {
+      // diff_scenarios.mjs types every root before each local transaction (and not before):
+      // yjs behaves differently for remote changes to a root that is still untyped.
+      for (const auto& [name, kind] : roots) type_root(d, name, kind);
       std::optional<bytes> got;
       bool capturing = true;
       const auto h = d.on_update([&](bytes_view b, const void*) {

@@ -50,7 +50,7 @@ const fresh = (o) => o === undefined ? undefined : JSON.parse(JSON.stringify(o))
 // Every live shared type reachable from the roots, with the path that finds it again.
 const kindOf = (t) => t instanceof Y.XmlText ? 'xmltext' : t instanceof Y.Text ? 'text' : t instanceof Y.Map ? 'map'
   : t instanceof Y.Array ? 'array' : t instanceof Y.XmlElement ? 'xmlelement' : t instanceof Y.XmlFragment ? 'xmlfragment' : 'other'
-const collectTypes = (doc) => {
+export const collectTypes = (doc) => {
   const out = []
   const visit = (t, p) => {
     const kind = kindOf(t)
@@ -66,6 +66,8 @@ const collectTypes = (doc) => {
 }
 
 // One random op on one random type: returns the op record after applying it in yjs.
+// collectTypes types all four roots first: the C++ replay does the same at each local
+// transaction, since yjs treats remote changes to a still-untyped root differently.
 const randomOp = (r, doc) => {
   const types = collectTypes(doc)
   // weight by family so texts (formatting, deletions) get their share next to the many xml nodes
@@ -108,6 +110,86 @@ const randomOp = (r, doc) => {
     }
   }
   return null
+}
+
+// Executes one recorded op in yjs (the inverse of randomOp). Returns false when its target or
+// index no longer exists (used when shrinking a failing scenario).
+const resolvePath = (doc, p) => {
+  const kinds = Object.fromEntries(ROOTS)
+  let t = kinds[p[0]] === 'text' ? doc.getText(p[0]) : kinds[p[0]] === 'map' ? doc.getMap(p[0]) : kinds[p[0]] === 'array' ? doc.getArray(p[0]) : doc.getXmlFragment(p[0])
+  for (const step of p.slice(1)) {
+    if (typeof step === 'string') { if (!(t instanceof Y.Map)) return null; t = t.get(step) } else { if (!(t instanceof Y.Array || t instanceof Y.XmlFragment || t instanceof Y.XmlElement) || step >= t.length) return null; t = t.get(step) }
+    if (!(t instanceof Y.AbstractType)) return null
+  }
+  return t
+}
+export const applyOp = (doc, op) => {
+  const t = resolvePath(doc, op.p)
+  if (!t) return false
+  const kind = kindOf(t)
+  const len = t.length
+  const mk = (k) => k === 'map' ? new Y.Map() : k === 'array' ? new Y.Array() : k === 'text' ? new Y.Text() : new Y.XmlFragment()
+  switch (op.o) {
+    case 'mset': if (kind !== 'map') return false; t.set(op.k, fresh(op.v)); return true
+    case 'mnew': if (kind !== 'map') return false; t.set(op.k, mk(op.kind)); return true
+    case 'mdel': if (kind !== 'map' || !t.has(op.k)) return false; t.delete(op.k); return true
+    case 'ains': if (kind !== 'array' || op.i > len) return false; t.insert(op.i, fresh(op.v)); return true
+    case 'anew': if (kind !== 'array' || op.i > len) return false; t.insert(op.i, [mk(op.kind)]); return true
+    case 'adel': if (kind !== 'array' || op.i + op.n > len) return false; t.delete(op.i, op.n); return true
+    case 'tins': if ((kind !== 'text' && kind !== 'xmltext') || op.i > len) return false; t.insert(op.i, op.s, fresh(op.a)); return true
+    case 'temb': if ((kind !== 'text' && kind !== 'xmltext') || op.i > len) return false; t.insertEmbed(op.i, fresh(op.e), fresh(op.a)); return true
+    case 'tdel': if ((kind !== 'text' && kind !== 'xmltext') || op.i + op.n > len) return false; t.delete(op.i, op.n); return true
+    case 'tfmt': if ((kind !== 'text' && kind !== 'xmltext') || op.i + op.n > len) return false; t.format(op.i, op.n, fresh(op.a)); return true
+    case 'xel': if ((kind !== 'xmlfragment' && kind !== 'xmlelement') || op.i > len) return false; t.insert(op.i, [new Y.XmlElement(op.name)]); return true
+    case 'xtx': if ((kind !== 'xmlfragment' && kind !== 'xmlelement') || op.i > len) return false; t.insert(op.i, [new Y.XmlText()]); return true
+    case 'xdel': if ((kind !== 'xmlfragment' && kind !== 'xmlelement') || op.i + op.n > len) return false; t.delete(op.i, op.n); return true
+    case 'xset': if (kind !== 'xmlelement') return false; t.setAttribute(op.k, op.v); return true
+    case 'xrm': if (kind !== 'xmlelement') return false; t.removeAttribute(op.k); return true
+  }
+  return false
+}
+
+// Re-runs a scenario's events in yjs (events may have been removed: a recv names the update
+// by the id of the local event that wrote it). Returns a fresh scenario with yjs's results,
+// or null when an op no longer applies.
+export const rerunScenario = (base, events) => {
+  const n = base.clients.length
+  const docs = base.clients.map(id => newDoc(id, base.gc))
+  const observers = base.clients.map((_, i) => newDoc(0xffffffff - i, base.gc))
+  const updates = []
+  const byId = new Map()
+  const out = []
+  for (const ev of events) {
+    if (ev.t === 'local') {
+      let got = null; let ok = true
+      const h = (u, origin, d, tr) => { if (tr.local) got = u }
+      docs[ev.c].on('update', h)
+      // like makeScenario, which reads every type (typing all roots) before each op
+      docs[ev.c].transact(() => { for (const op of ev.ops) { collectTypes(docs[ev.c]); ok = ok && applyOp(docs[ev.c], op) } })
+      docs[ev.c].off('update', h)
+      if (!ok) return null
+      let u = -1
+      if (got) { u = updates.length; updates.push(got); Y.applyUpdate(observers[ev.c], got); byId.set(ev.id, u) }
+      out.push({ t: 'local', c: ev.c, ops: ev.ops, u })
+    } else {
+      const u = byId.get(ev.src)
+      if (u === undefined) continue
+      Y.applyUpdate(docs[ev.c], updates[u]); Y.applyUpdate(observers[ev.c], updates[u])
+      out.push({ t: 'recv', c: ev.c, u })
+    }
+  }
+  return {
+    seed: base.seed, gc: base.gc, roots: ROOTS, clients: base.clients, events: out, updates: updates.map(hex), merged: hex(Y.mergeUpdates(updates)),
+    expect: base.clients.map((_, i) => ({ local: expected(docs[i], ROOTS), observer: expected(observers[i], ROOTS) }))
+  }
+}
+// Scenario events in the re-runnable form (ids instead of update indices).
+export const abstractEvents = (sc) => {
+  const src = new Map()
+  return sc.events.map((e, k) => {
+    if (e.t === 'local') { if (e.u >= 0) src.set(e.u, k); return { t: 'local', id: k, c: e.c, ops: e.ops } }
+    return { t: 'recv', c: e.c, src: src.get(e.u) }
+  })
 }
 
 // A scenario: 3-5 clients edit, updates are delivered shuffled, duplicated and delayed; the
