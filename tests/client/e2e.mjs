@@ -243,6 +243,44 @@ const cases = {
     check(ms instanceof Y.Array && ms.length === 1 && ms.get(0).get('title') === 'Write the README' && ms.get(0).get('done') === true && typeof ms.get(0).get('id') === 'string', 'milestones is a Y.Array of Y.Map {id, title, done}')
   },
 
+  // Ctrl+Z undoes the mentor's own shape only; the mentee's shape stays; Ctrl+Shift+Z brings it back.
+  async undo (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')
+    const rect = async (page, x, y) => {
+      await page.click('[data-tool="rect"]')
+      const box = await page.$eval('#board-stage', el => { const r = el.getBoundingClientRect(); return { x: r.left, y: r.top } })
+      await page.mouse.move(box.x + x, box.y + y); await page.mouse.down(); await page.mouse.move(box.x + x + 120, box.y + y + 80, { steps: 5 }); await page.mouse.up()
+    }
+    await rect(m.page, 100, 100)
+    await waitFor(async () => (await boardCount(e.page)) === 1, 'the mentor rectangle to reach the mentee')
+    await rect(e.page, 400, 100)
+    await waitFor(async () => (await boardCount(m.page)) === 2, 'the mentee rectangle to reach the mentor')
+    await m.page.focus('#board-stage'); await m.page.keyboard.press('Control+z')
+    await waitFor(async () => (await boardCount(e.page)) === 1 && (await boardCount(m.page)) === 1, 'the undo to reach both')
+    const authors = page => page.evaluate(() => [...window.tandemApp.boardDoc.doc.getMap('elements').values()].map(x => x.get('author')))
+    check((await authors(e.page)).join() === 'mentee-1', "undo removed the mentor's rectangle and kept the mentee's")
+    await snap(m.page, 'after-undo')
+    await m.page.keyboard.press('Control+Shift+Z')
+    await waitFor(async () => (await boardCount(e.page)) === 2, 'the redo to reach the mentee')
+    console.log('ok: redo restores the rectangle for both')
+  },
+
+  // The toolbar works from the keyboard: Tab reaches it, Enter picks a tool, arrow keys move along, shortcuts switch tools.
+  async keyboard (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor')
+    const pressed = () => m.page.$eval('[data-tool][aria-pressed="true"]', b => b.dataset.tool)
+    await m.page.focus('[data-tool="select"]')
+    await m.page.keyboard.press('ArrowRight'); await m.page.keyboard.press('ArrowRight')
+    check(await m.page.evaluate(() => document.activeElement.dataset.tool) === 'pen', 'ArrowRight moves focus along the toolbar')
+    await m.page.keyboard.press('Enter')
+    check(await pressed() === 'pen', 'Enter on the focused button picks the pen')
+    await m.page.focus('#board-stage'); await m.page.keyboard.press('r')
+    check(await pressed() === 'rect', 'the R shortcut picks the rectangle')
+    const labels = await m.page.$$eval('#board-toolbar button', bs => bs.filter(b => !b.getAttribute('aria-label')).length)
+    check(labels === 0, 'every toolbar button has an accessible label')
+    await snap(m.page, 'keyboard-toolbar')
+  },
+
   // The mentee sees the mentor's cursor with the mentor's name, and the mentor in "who is here".
   async cursor (base, t) {
     const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')
