@@ -263,14 +263,42 @@ std::vector<std::string> check_vector_case(const json::object& c) {
   std::vector<bytes> updates;
   for (const auto& u : c.at("updates").as_array()) updates.push_back(from_hex(u.as_string()));
   crdt::doc d(crdt::doc_options{.client_id = 999999, .gc = gc});
+  const std::size_t half = (updates.size() + 1) / 2;
   for (std::size_t i = 0; i < updates.size(); ++i) {
     guarded(failures, name + ": update " + std::to_string(i), [&] {
       auto r = d.apply_update(updates[i]);
       if (!r) failures.push_back(name + ": update " + std::to_string(i) + " rejected: " + r.error().to_string());
       d.check_invariants();
     });
+    if (const auto* ms = c.if_contains("mid_snapshot"); ms && i + 1 == half) {
+      guarded(failures, name + " mid snapshot", [&] {
+        const std::string got = to_hex(d.encode_snapshot());
+        if (got != ms->as_string()) failures.push_back(name + ": snapshot after " + std::to_string(half) + " updates differs: got " + clip(got) + " want " + clip(std::string(ms->as_string())));
+      });
+    }
   }
   compare_doc(d, roots, c, name, failures);
+  if (const auto* s = c.if_contains("snapshot")) {
+    guarded(failures, name + " snapshot", [&] {
+      const std::string got = to_hex(d.encode_snapshot());
+      if (got != s->as_string()) failures.push_back(name + ": final snapshot differs: got " + clip(got) + " want " + clip(std::string(s->as_string())));
+    });
+  }
+  if (const auto* fs = c.if_contains("from_mid_snapshot")) {
+    guarded(failures, name + " doc_from_snapshot", [&] {
+      auto old = crdt::doc_from_snapshot(d, from_hex(c.at("mid_snapshot").as_string()));
+      if (!old) {
+        failures.push_back(name + ": doc_from_snapshot failed: " + old.error().to_string());
+        return;
+      }
+      old->check_invariants();
+      const auto& want = fs->as_object();
+      const std::string gj = canonical_json(doc_json(*old, roots));
+      if (gj != canonical_json(want.at("json").as_string())) failures.push_back(name + ": doc from mid snapshot JSON differs: got " + clip(gj) + " want " + clip(std::string(want.at("json").as_string())));
+      const std::string gs = to_hex(old->encode_state_as_update());
+      if (gs != want.at("state").as_string()) failures.push_back(name + ": doc from mid snapshot state differs, " + first_diff(gs, std::string(want.at("state").as_string())));
+    });
+  }
   std::vector<bytes_view> views(updates.begin(), updates.end());
   if (const auto* m = c.if_contains("merged")) {
     guarded(failures, name + " merge_updates", [&] {

@@ -3,11 +3,13 @@
 // off, several clients and out-of-order (pending) delivery. One JSON line per case:
 //   {name, gc, roots, updates:[hex]  (applied in this order to a fresh doc),
 //    json, delta, sv, state          (yjs's result after applying them),
-//    merged, sv_from_update, diffs:[{sv, update}]  (yjs's mergeUpdates / encodeStateVectorFromUpdate / diffUpdate)}
+//    merged, sv_from_update, diffs:[{sv, update}]  (yjs's mergeUpdates / encodeStateVectorFromUpdate / diffUpdate),
+//    gc off only: mid_snapshot (after the first half of the updates), snapshot (at the end),
+//    from_mid_snapshot {json, state} (createDocFromSnapshot of the final doc at mid_snapshot)}
 // Usage: node gen_yjs_vectors.mjs OUT.jsonl  |  node gen_yjs_vectors.mjs --check FILE
 import fs from 'node:fs'
 import * as encoding from 'lib0/encoding'
-import { Y, hex, expected, newDoc } from './common.mjs'
+import { Y, hex, unhex, expected, newDoc, docJSON } from './common.mjs'
 
 const cases = []
 const RECEIVER = 999999 // client id of the doc that receives the updates (never writes)
@@ -25,12 +27,24 @@ const build = (name, { gc = true, roots, order, writerGc }, fn) => {
   fn(mk, (u) => captured.push(u))
   const updates = order ? order(captured) : captured
   const r = newDoc(RECEIVER, gc)
-  for (const u of updates) Y.applyUpdate(r, u)
+  // snapshots: after the first half of the updates (mid) and at the end; gc-off docs only
+  const half = Math.ceil(updates.length / 2)
+  let snap = {}
+  updates.forEach((u, i) => {
+    Y.applyUpdate(r, u)
+    if (!gc && i + 1 === half) snap.mid_snapshot = hex(Y.encodeSnapshot(Y.snapshot(r)))
+  })
+  if (!gc) {
+    snap.snapshot = hex(Y.encodeSnapshot(Y.snapshot(r)))
+    const old = Y.createDocFromSnapshot(r, Y.decodeSnapshot(unhex(snap.mid_snapshot)))
+    snap.from_mid_snapshot = { json: docJSON(old, roots), state: hex(Y.encodeStateAsUpdate(old)) }
+  }
   const merged = Y.mergeUpdates(updates)
   const svs = [new Uint8Array([0])]
   if (updates.length > 1) svs.push(Y.encodeStateVectorFromUpdate(Y.mergeUpdates(updates.slice(0, Math.ceil(updates.length / 2)))))
   cases.push({
     name, gc, roots, updates: updates.map(hex), ...expected(r, roots),
+    ...snap,
     merged: hex(merged), sv_from_update: hex(Y.encodeStateVectorFromUpdate(merged)),
     diffs: svs.map(sv => ({ sv: hex(sv), update: hex(Y.diffUpdate(merged, sv)) }))
   })
