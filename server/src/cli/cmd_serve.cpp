@@ -1,7 +1,9 @@
 // `tandem serve`, `tandem token`, `tandem admin-token`: parse flags (each also a TANDEM_*
 // environment variable) and call into tandem_server.
+#include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 
 #include <chrono>
 #include <iostream>
@@ -32,11 +34,34 @@ struct serve_flags {
   throw CLI::RuntimeError(code);
 }
 
+// %j: the log message escaped as the inside of a JSON string.
+class json_message_flag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    static const char* hexd = "0123456789abcdef";
+    for (char ch : std::string_view(msg.payload.data(), msg.payload.size())) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '"' || c == '\\') {
+        dest.push_back('\\');
+        dest.push_back(ch);
+      } else if (c < 0x20) {
+        const char esc[] = {'\\', 'u', '0', '0', hexd[c >> 4], hexd[c & 15]};
+        dest.append(esc, esc + 6);
+      } else {
+        dest.push_back(ch);
+      }
+    }
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<json_message_flag>(); }
+};
+
 void setup_logging(const std::string& format, const std::string& level) {
   auto logger = spdlog::stderr_color_mt("tandem");
   spdlog::set_default_logger(logger);
   if (format == "json") {
-    spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","thread":%t,"msg":"%v"})");
+    auto f = std::make_unique<spdlog::pattern_formatter>();
+    f->add_flag<json_message_flag>('j').set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","thread":%t,"msg":"%j"})");
+    spdlog::set_formatter(std::move(f));
   } else {
     spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
   }
@@ -160,6 +185,11 @@ void register_serve_commands(CLI::App& app) {
     o.relaxed_durability = f->durability == "relaxed";
     if (o.static_dir.empty()) o.static_dir = default_static_dir();
     setup_logging(f->log_format, f->log_level);
+    // Many idle WebSockets need many descriptors: raise the soft limit to the hard one.
+    if (rlimit rl{}; ::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+      rl.rlim_cur = rl.rlim_max;
+      (void)::setrlimit(RLIMIT_NOFILE, &rl);
+    }
     const int rc = server::run_server(o);
     if (rc != 0) {
       std::cerr << "error: server failed to start (see log above)\n";
