@@ -173,6 +173,7 @@ struct stats {
   std::vector<double> connect_ms;
   std::size_t delivered = 0;
   std::size_t unparsed = 0;
+  std::size_t empty_updates = 0;  // update messages carrying no struct (relayed empty sync step 2s)
   std::size_t connected = 0;
   std::size_t synced = 0;
   std::size_t failed = 0;
@@ -319,7 +320,10 @@ class client : public std::enable_shared_from_this<client> {
         if (r.ok && len <= static_cast<std::uint64_t>(r.end - r.p)) {
           reader u{r.p, r.p + len};
           seqs_.clear();
-          if (scan_update(u, seqs_) && !seqs_.empty()) {
+          const bool parsed = scan_update(u, seqs_);
+          if (parsed && seqs_.empty()) {
+            ++st_.empty_updates;
+          } else if (parsed) {
             for (auto s : seqs_) {
               ++st_.delivered;
               if (s < room_.sent.size() && room_.sent[s] != clock_type::time_point{})
@@ -533,7 +537,7 @@ int main(int argc, char** argv) {
      << ",\"connect_all_s\":" << connect_all_s << ",\"connect_sync_ms_p50\":" << pct(con, 0.5)
      << ",\"connect_sync_ms_p99\":" << pct(con, 0.99) << ",\"connect_sync_ms_max\":" << pct(con, 1.0)
      << ",\"sent\":" << st.sent << ",\"expected_deliveries\":" << expected_deliveries << ",\"delivered\":" << st.delivered
-     << ",\"unparsed\":" << st.unparsed << ",\"write_window_s\":" << write_s
+     << ",\"unparsed\":" << st.unparsed << ",\"empty_updates_received\":" << st.empty_updates << ",\"write_window_s\":" << write_s
      << ",\"delivered_per_s\":" << (write_s > 0 ? static_cast<double>(st.delivered) / write_s : 0)
      << ",\"latency_ms_p50\":" << pct(lat, 0.5) << ",\"latency_ms_p99\":" << pct(lat, 0.99)
      << ",\"latency_ms_max\":" << pct(lat, 1.0) << ",\"rss_kib_before\":" << rss_before

@@ -36,7 +36,8 @@ def ratio(a, b):
 
 def report(path, quick):
     rows = [json.loads(l) for l in open(path) if l.strip()]
-    names = {"tandem": "Tandem (durable, LMDB fsync)", "yws": "@y/websocket-server 0.1.1 (memory)",
+    store = next((r.get("store") for r in rows if r["server"] == "tandem" and r.get("store")), "unknown")
+    names = {"tandem": f"Tandem (store: {store}, --durability full)", "yws": "@y/websocket-server 0.1.1 (memory)",
              "hocuspocus": "@hocuspocus/server 3.4.4 (memory)"}
     titles = {"fanout": "1 writer -> 50 readers, 100 updates/s", "rooms": "1,500 clients in 500 rooms (1 writer + 2 readers each, 2 updates/s per writer)",
               "idle": "10,000 idle connections (1,000 rooms x 10)"}
@@ -52,6 +53,7 @@ def report(path, quick):
         out.append("")
         out.append("| server | synced/conns | connect+sync p50/p99 ms | delivered/s (expected) | fan-out p50 / p99 / max ms | server RSS KiB/conn |")
         out.append("|---|---|---|---|---|---|")
+        notes = []
         for s in ["tandem", "yws", "hocuspocus"]:
             if s not in rs:
                 continue
@@ -61,7 +63,12 @@ def report(path, quick):
             deliv = f"{fmt(r['delivered_per_s'], 0)} ({fmt(exp, 0)})" + (f", {lost} missing" if lost > 0 else "") if r["sent"] else "-"
             lat = f"{fmt(r['latency_ms_p50'], 2)} / {fmt(r['latency_ms_p99'], 2)} / {fmt(r['latency_ms_max'], 2)}" if r["sent"] else "-"
             err = f" ({r['failed']} failed: {r['first_error']})" if r["failed"] else ""
+            if r.get("empty_updates_received", 0) or r.get("unparsed", 0):
+                notes.append(f"{names[s]}: readers received {r.get('empty_updates_received', 0)} empty update messages and {r.get('unparsed', 0)} unparsed ones")
             out.append(f"| {names[s]} | {r['synced']}/{r['connections']}{err} | {fmt(r['connect_sync_ms_p50'])} / {fmt(r['connect_sync_ms_p99'])} | {deliv} | {lat} | {fmt(r['rss_kib_per_connection'])} |")
+        if notes:
+            out.append("")
+            out.extend(f"Note: {n}." for n in notes)
         t, y = rs.get("tandem", {}).get("result"), rs.get("yws", {}).get("result")
         if t and y:
             parts = []

@@ -50,7 +50,7 @@ start_server() { # $1 = kind; sets pid, port, token
     tandem)
       rm -rf "$work/data"; mkdir -p "$work/data"
       token=$("$tandem" token --user bench --name Bench --role mentor --prefix bench --ttl 1d --data "$work/data" | tail -n 1)
-      "$tandem" serve --listen "127.0.0.1:$port" --data "$work/data" --log-level warn >"$work/tandem.log" 2>&1 &
+      "$tandem" serve --listen "127.0.0.1:$port" --data "$work/data" --durability full >"$work/tandem.log" 2>&1 &
       pid=$!; wait_http "$port" healthz ;;
     yws)
       HOST=127.0.0.1 PORT=$port node bench/server/node_modules/@y/websocket-server/src/server.js >"$work/yws.log" 2>&1 &
@@ -78,7 +78,9 @@ for w in fanout rooms idle; do
     echo "== $w on $s (port $port): $args"
     out=$("$gen" --kind "$s" --port "$port" --token "$token" --prefix "bench/$w" --server-pid "$pid" $args) || true
     echo "$out"
-    [ -n "$out" ] && echo "{\"workload\":\"$w\",\"server\":\"$s\",\"args\":\"$args\",\"result\":$out}" >> "$results"
+    store=""
+    [ "$s" = tandem ] && store=$(grep -o '(store [a-z]*' "$work/tandem.log" | head -n 1 | cut -d' ' -f2)
+    [ -n "$out" ] && echo "{\"workload\":\"$w\",\"server\":\"$s\",\"store\":\"$store\",\"args\":\"$args\",\"result\":$out}" >> "$results"
     if ! kill -0 "$pid" 2>/dev/null; then echo "warning: $s died during $w" >&2; fi
     stop_server
   done
