@@ -324,6 +324,27 @@ const cases = {
     check(doc.getMap('elements').size === 3, 'the server holds all 3 elements')
   },
 
+  // An edit made offline survives closing the tab (IndexedDB) and reaches the server when the app is opened again online.
+  async indexeddb (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')
+    await e.context.setOffline(true)
+    await e.page.waitForSelector('#conn-status[data-state="offline"]', { timeout: 10000 })
+    await addSticky(e.page, 300, 200, 'kept on this device')
+    await e.page.waitForTimeout(700) // let y-indexeddb commit
+    const url = e.page.url()
+    await e.page.close()
+    await m.page.waitForTimeout(800)
+    check(await boardCount(m.page) === 0, 'the mentor has not received the offline edit')
+    await e.context.setOffline(false)
+    const page = await e.context.newPage()
+    await page.goto(url)
+    await page.waitForSelector('#conn-status[data-state="online"]', { timeout: 15000 })
+    await waitFor(async () => (await stickyTexts(m.page)).includes('kept on this device'), 'the stored offline edit to reach the mentor')
+    await snap(page, 'mentee-reopened'); await snap(m.page, 'mentor-got-offline-edit')
+    const doc = await serverDoc(base, `${WS}/board/1`, t.mentor)
+    check([...doc.getMap('elements').values()].some(x => x.get('type') === 'sticky' && x.get('text').toString().includes('kept on this device')), 'the server holds the sticky written offline before the tab was closed')
+  },
+
   // A viewer has no editing tools, cannot type into the plan, and nothing they try reaches the document.
   async viewer (base, t) {
     const m = await open(base, t.mentor, '#board/1', 'mentor')
