@@ -108,7 +108,49 @@ std::vector<stroke_point> stroke_points(const std::vector<input_point>& in, cons
   return out;
 }
 
+// Ramer-Douglas-Peucker on an open polyline, keeping the endpoints.
+void rdp(const std::vector<vec2>& p, size_t a, size_t b, double tol2, std::vector<char>& keep) {
+  while (b > a + 1) {
+    const double dx = p[b][0] - p[a][0], dy = p[b][1] - p[a][1];
+    const double len2 = dx * dx + dy * dy;
+    double worst = -1;
+    size_t at = a;
+    for (size_t i = a + 1; i < b; i++) {
+      double ex = p[i][0] - p[a][0], ey = p[i][1] - p[a][1];
+      double d2;
+      if (len2 == 0) {
+        d2 = ex * ex + ey * ey;
+      } else {
+        const double cross = ex * dy - ey * dx;
+        d2 = cross * cross / len2;
+      }
+      if (d2 > worst) {
+        worst = d2;
+        at = i;
+      }
+    }
+    if (!(worst > tol2)) return;  // also stops on NaN
+    keep[at] = 1;
+    rdp(p, a, at, tol2, keep);
+    a = at;  // tail-iterate on the second half
+  }
+}
+
 }  // namespace
+
+std::vector<vec2> simplify_outline(const std::vector<vec2>& p, double tol) {
+  if (p.size() < 8) return p;
+  std::vector<char> keep(p.size(), 0);
+  const size_t mid = p.size() / 2;
+  keep[0] = keep[mid] = keep[p.size() - 1] = 1;
+  rdp(p, 0, mid, tol * tol, keep);
+  rdp(p, mid, p.size() - 1, tol * tol, keep);
+  std::vector<vec2> out;
+  for (size_t i = 0; i < p.size(); i++)
+    if (keep[i]) out.push_back(p[i]);
+  return out;
+}
+
 
 std::vector<vec2> freehand_outline(const std::vector<input_point>& input, const freehand_options& o) {
   std::vector<stroke_point> points = stroke_points(input, o);

@@ -30,4 +30,8 @@ struct input_point {
 [[nodiscard]] std::vector<vec2> freehand_outline(const std::vector<input_point>& pts,
                                                  const freehand_options& opt = {});
 
+// The closed outline with points closer than `tolerance` to the simplified shape dropped
+// (Ramer-Douglas-Peucker on each half); the endpoints of both halves are kept.
+[[nodiscard]] std::vector<vec2> simplify_outline(const std::vector<vec2>& outline, double tolerance);
+
 }  // namespace tandem::render
