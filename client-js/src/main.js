@@ -125,6 +125,7 @@ class Shell {
         if (navigator.onLine === false) this.boardDoc.goOffline()
       }
       this.view = mountBoard(this.main, { shared: this.boardDoc, user: this.user, readOnly: this.readOnly, token: this.token, title: `Board ${r.n}` })
+      this.view.root.addEventListener('follow-changed', () => this.renderPresence())
     } else {
       this.boardDoc?.destroy(); this.boardDoc = null
       this.view = mountPlan(this.main, { shared: this.plan, user: this.user, readOnly: this.readOnly })
@@ -171,10 +172,12 @@ class Shell {
     collect(this.boardDoc, 'board'); collect(this.plan, 'plan')
     this.presence.replaceChildren(...[...seen.values()].map(u => {
       const canFollow = !u.self && u.where === 'board' && this.view?.follow
+      const canLead = u.self && this.currentRoute().kind === 'board' && this.user.role === 'mentor' && this.view?.lead
       return h('li', { class: 'person' + (u.self ? ' self' : ''), 'data-user': u.name, title: `${u.name} (${u.role})` },
         h('span', { class: 'avatar', style: { background: u.color }, 'aria-hidden': 'true' }, initials(u.name)),
         h('span', { class: 'pname' }, u.self ? `${u.name} (you)` : u.name),
-        canFollow ? h('button', { type: 'button', class: 'follow', 'aria-pressed': String(this.view.following === u.clientId), onclick: () => { this.view.follow(this.view.following === u.clientId ? null : u.clientId); this.renderPresence() } }, this.view.following === u.clientId ? 'Stop following' : 'Follow') : null)
+        canFollow ? h('button', { type: 'button', class: 'follow', 'aria-pressed': String(this.view.following === u.clientId), onclick: () => { this.view.follow(this.view.following === u.clientId ? null : u.clientId); this.renderPresence() } }, this.view.following === u.clientId ? 'Stop following' : 'Follow') : null,
+        canLead ? h('button', { type: 'button', class: 'follow', id: 'lead-btn', 'aria-pressed': String(this.view.leading), title: 'Everyone else follows your view until they pan away', onclick: () => { this.view.lead(!this.view.leading); this.renderPresence() } }, this.view.leading ? 'Stop leading' : 'Lead') : null)
     }))
   }
 

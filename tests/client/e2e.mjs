@@ -300,6 +300,15 @@ const cases = {
     await waitFor(async () => (await zoom(e.page)) === '156%', "the mentee's zoom to follow the mentor's")
     await snap(e.page, 'mentee-follows-mentor')
     console.log("ok: the mentee's view follows the mentor's viewport")
+    // Lead: the mentee stops following; the mentor leads; the mentee is pulled along again.
+    await e.page.click('#presence [data-user="Maria Mentor"] .follow')
+    await e.page.click('[aria-label="Zoom out (-)"]')
+    await waitFor(async () => (await zoom(e.page)) === '125%', 'the mentee to zoom out on their own')
+    await m.page.click('#lead-btn')
+    await m.page.click('[aria-label="Zoom in (+)"]')
+    await waitFor(async () => (await zoom(m.page)) === '195%', 'the mentor to zoom to 195%')
+    await waitFor(async () => (await zoom(e.page)) === '195%', "the mentee to be pulled along by the mentor's lead")
+    console.log("ok: when the mentor leads, the mentee's view follows without asking")
   },
 
   // The mentee goes offline, draws; the mentor does not see it until the mentee is back; then both converge.

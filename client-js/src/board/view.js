@@ -208,7 +208,17 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     awareness.setLocalStateField('viewport', { cx: vp.x + vp.w / 2, cy: vp.y + vp.h / 2, zoom: view.zoom })
   }
   const sendSelection = () => awareness.setLocalStateField('selection', [...selection])
+  let leaderSeen = null // the leader we already auto-followed (or were released from)
   const onAwareness = () => {
+    // A mentor who leads pulls everyone else along once; panning away releases.
+    let leader = null
+    awareness.getStates().forEach((s, cid) => { if (cid !== awareness.clientID && s.lead && s.user) leader = cid })
+    if (leader != null && leader !== leaderSeen && following == null && !awareness.getLocalState()?.lead) {
+      leaderSeen = leader; following = leader
+      toast(`${awareness.getStates().get(leader).user.name} is leading: you follow their view. Pan or zoom to look around on your own.`)
+      root.dispatchEvent(new CustomEvent('follow-changed'))
+    }
+    if (leader == null) leaderSeen = null
     if (following != null) {
       const s = awareness.getStates().get(following)
       if (!s) following = null
@@ -676,6 +686,8 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
       following = clientId
       onAwareness()
     },
+    get leading () { return !!awareness.getLocalState()?.lead },
+    lead (on) { awareness.setLocalStateField('lead', !!on); sendViewport() },
     selectedFrame () {
       if (selection.size !== 1) return null
       const id = [...selection][0]; const el = elements.get(id)
