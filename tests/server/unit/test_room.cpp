@@ -45,7 +45,12 @@ class scripted_store final : public doc_store {
     appended.push_back(update);
     pending.emplace_back(std::move(update), std::move(fn));
   }
-  status compact(const std::string&, const std::string&, std::uint64_t) override { return ok(); }
+  std::vector<std::pair<std::string, std::uint64_t>> compactions;  // (snapshot, up_to)
+  status compact(const std::string&, const std::string& snapshot, std::uint64_t up_to) override {
+    std::lock_guard l(mu);
+    compactions.emplace_back(snapshot, up_to);
+    return ok();
+  }
   void flush() override {}
   const char* name() const override { return "scripted"; }
   void release_all() {
@@ -83,11 +88,12 @@ struct fake_client final : room_client {
 };
 
 struct fixture {
+  explicit fixture(room_options o = {}) : reg(ioc, store, blocking, m, o) {}
   boost::asio::io_context ioc;
   boost::asio::thread_pool blocking{1};
   scripted_store store;
   metrics m;
-  room_registry reg{ioc, store, blocking, m, room_options{}};
+  room_registry reg;
 
   void settle() {
     // Let the blocking pool and the strand exchange work until both are quiet.
@@ -294,5 +300,80 @@ TEST_CASE("room: REST post_update answers only once durable, and a bad update is
   REQUIRE(state.has_value());
   REQUIRE(state->ok());
   CHECK(state->value() == map_k);  // one client, one item: the full state equals the original update
+  f.reg.release(r);
+}
+
+TEST_CASE("room: when the log reaches the compaction threshold it is folded into one snapshot covering every durable update") {
+  room_options o;
+  o.compact_log_count = 2;
+  fixture f(o);
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  f.settle();
+  r->receive(a, frame(protocol::encode_sync_update(text_a)));
+  f.settle();
+  f.store.release_all();
+  f.settle();
+  CHECK(f.store.compactions.empty());
+  r->receive(a, frame(protocol::encode_sync_update(map_k)));
+  f.settle();
+  f.store.release_all();
+  f.settle();
+  REQUIRE(f.store.compactions.size() == 1);
+  CHECK(f.store.compactions[0].second == 2);
+  // The snapshot must hold both updates: fold it into a fresh room and compare.
+  scripted_store check_store;
+  check_store.initial = {f.store.compactions[0].first};
+  metrics m2;
+  boost::asio::io_context ioc2;
+  boost::asio::thread_pool pool2{1};
+  room_registry reg2(ioc2, check_store, pool2, m2, room_options{});
+  auto r2 = reg2.acquire("acme/plan", false);
+  std::optional<result<std::string>> json;
+  r2->get_json([&](result<std::string> s) { json = std::move(s); });
+  for (int i = 0; i < 50 && !json; ++i) {
+    ioc2.restart();
+    ioc2.poll();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  REQUIRE(json.has_value());
+  REQUIRE(json->ok());
+  CHECK(json->value().find("\"a\"") != std::string::npos);
+  CHECK(json->value().find("\"k\"") != std::string::npos);
+  pool2.join();
+}
+
+TEST_CASE("room: an idle room is unloaded after the timeout, compacting its log, and a later acquire loads a fresh room") {
+  room_options o;
+  o.idle_unload = std::chrono::milliseconds(20);
+  fixture f(o);
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  f.settle();
+  r->receive(a, frame(protocol::encode_sync_update(text_a)));
+  f.settle();
+  f.store.release_all();
+  f.settle();
+  r->leave(a.get());
+  f.reg.release(r);
+  CHECK(f.reg.size() == 1);
+  f.settle();  // > 100 ms of polling: the idle timer fires
+  CHECK(f.reg.size() == 0);
+  REQUIRE(f.store.compactions.size() == 1);
+  CHECK(f.store.compactions[0].second == 1);
+  auto r2 = f.reg.acquire("acme/plan", true);
+  CHECK(r2 != r);
+  f.reg.release(r2);
+}
+
+TEST_CASE("room: a room in use is not unloaded") {
+  room_options o;
+  o.idle_unload = std::chrono::milliseconds(10);
+  fixture f(o);
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  f.settle();
+  CHECK(f.reg.size() == 1);
+  r->leave(a.get());
   f.reg.release(r);
 }
