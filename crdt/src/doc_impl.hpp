@@ -74,11 +74,16 @@ struct doc_impl {
   std::size_t next_handler = 1;
   txn_impl* current = nullptr;
   std::vector<std::unique_ptr<txn_impl>> cleanups;
+  std::vector<std::unique_ptr<txn_impl>> spare_txns;  // reused to keep hash tables' buckets
+  std::vector<item*> dead_items;                      // merged away during cleanup; recycled after it
+  std::vector<item*> free_items;
+  lib0::encoder update_buf;
   std::unordered_set<item*> scan_before, scan_conflict;
 
   // --- store
   std::uint64_t get_state(std::uint64_t client) const;
   state_map state_vector() const;
+  void state_vector_into(state_map& sv) const;
   static std::size_t find_index(const std::vector<item*>& structs, std::uint64_t clock);  // npos if absent
   item* find(id i) const;
   item* get_item_clean_start(txn_impl& t, id i);

@@ -27,9 +27,15 @@ std::uint64_t doc_impl::get_state(std::uint64_t client) const {
 
 state_map doc_impl::state_vector() const {
   state_map sv;
+  state_vector_into(sv);
+  return sv;
+}
+
+void doc_impl::state_vector_into(state_map& sv) const {
+  // No clear(): clients never leave the store, so a reused map is overwritten entry by entry
+  // (keeps its nodes; a transaction object is only ever reused by the same document).
   for (const auto& [c, v] : clients)
     if (!v.empty()) sv[c] = v.back()->id_.clock + v.back()->length;
-  return sv;
 }
 
 std::size_t doc_impl::find_index(const std::vector<item*>& structs, std::uint64_t clock) {
@@ -117,7 +123,15 @@ void doc_impl::add_struct(item* it) {
   v.push_back(it);
 }
 
-item* doc_impl::new_item() { return &item_pool.emplace_back(); }
+item* doc_impl::new_item() {
+  if (!free_items.empty()) {
+    item* it = free_items.back();
+    free_items.pop_back();
+    *it = item{};
+    return it;
+  }
+  return &item_pool.emplace_back();
+}
 
 const std::string* doc_impl::intern(std::string_view s) { return &*interned.emplace(s).first; }
 
@@ -329,6 +343,7 @@ bool doc_impl::merge_with(item* l, item* r) {
   if (l->is_gc != r->is_gc) return false;
   if (l->is_gc) {
     l->length += r->length;
+    dead_items.push_back(r);
     return true;
   }
   if (r->has_origin && r->origin == l->last_id() && l->right == r &&
@@ -348,6 +363,7 @@ bool doc_impl::merge_with(item* l, item* r) {
     l->right = r->right;
     if (l->right) l->right->left = l;
     l->length += r->length;
+    dead_items.push_back(r);
     return true;
   }
   return false;
@@ -401,11 +417,22 @@ item* doc_impl::local_insert(txn_impl& t, item* left, item* right, branch* paren
 void doc_impl::transact(const std::function<void(txn_impl&)>& fn, const void* origin, bool local) {
   bool initial = false;
   if (!current) {
-    auto t = std::make_unique<txn_impl>();
+    std::unique_ptr<txn_impl> t;
+    if (!spare_txns.empty()) {
+      t = std::move(spare_txns.back());
+      spare_txns.pop_back();
+      t->ds.clients.clear();
+      t->ds.order.clear();
+      t->merge_structs.clear();
+      t->changed.clear();
+      t->need_formatting_cleanup = false;
+    } else {
+      t = std::make_unique<txn_impl>();
+    }
     t->d = this;
     t->origin = origin;
     t->local = local;
-    t->before = state_vector();
+    state_vector_into(t->before);
     current = t.get();
     cleanups.push_back(std::move(t));
     initial = true;
@@ -416,7 +443,11 @@ void doc_impl::transact(const std::function<void(txn_impl&)>& fn, const void* or
     current = nullptr;
     if (first) {
       for (std::size_t i = 0; i < cleanups.size(); ++i) cleanup(*cleanups[i]);
+      for (auto& t : cleanups) spare_txns.push_back(std::move(t));
       cleanups.clear();
+      // Items merged away are unreachable now (markers and map entries were redirected).
+      free_items.insert(free_items.end(), dead_items.begin(), dead_items.end());
+      dead_items.clear();
     }
   };
   try {
@@ -430,7 +461,7 @@ void doc_impl::transact(const std::function<void(txn_impl&)>& fn, const void* or
 
 void doc_impl::cleanup(txn_impl& t) {
   t.ds.sort_and_merge();
-  t.after = state_vector();
+  state_vector_into(t.after);
   for (branch* b : t.changed) {
     if (b->it && b->it->deleted) continue;
     if (!t.local && b->markers_on) b->markers.clear();
@@ -514,9 +545,15 @@ void doc_impl::emit_update(txn_impl& t) {
       }
     }
   if (!changed) return;
-  lib0::encoder e;
+  lib0::encoder& e = update_buf;
+  e.data().clear();
   write_clients_structs(e, t.before);
   write_delete_set(e, t.ds);
+  if (handlers.size() == 1) {
+    auto h = handlers.begin()->second;  // a copy: the handler may unsubscribe itself
+    h(e.data(), t.origin);
+    return;
+  }
   auto hs = handlers;  // handlers may unsubscribe while being called
   for (auto& [hid, h] : hs) h(e.data(), t.origin);
 }
@@ -667,6 +704,13 @@ bool doc_impl::get_missing(txn_impl& t, raw_struct& s, std::uint64_t* missing) {
     else
       s.r_parent = p->c.type;
   }
+  // Hardening (not in yjs, which would corrupt its lists): neighbours that live in another list
+  // than the item (only forged updates produce this) make it a GC struct instead.
+  if (!s.r_parent_null && s.r_parent) {
+    const std::string* sub = s.has_parent_sub ? intern(s.parent_sub) : nullptr;
+    for (item* n : {s.r_left, s.r_right})
+      if (n && (n->parent != s.r_parent || n->parent_sub != sub)) s.r_parent_null = true;
+  }
   return false;
 }
 
@@ -705,6 +749,17 @@ void doc_impl::integrate_raw(txn_impl& t, raw_struct& s, std::uint64_t offset) {
   it->length = len;
   it->parent = s.r_parent;
   it->parent_sub = s.has_parent_sub ? intern(s.parent_sub) : nullptr;
+  if (offset > 0 && it->left && (it->left->is_gc || it->left->parent != it->parent || it->left->parent_sub != it->parent_sub)) {
+    // Forged overlap with known clocks in another list: keep the clocks, drop the content.
+    it->is_gc = true;
+    it->deleted = true;
+    it->c = content{};
+    it->parent = nullptr;
+    it->parent_sub = nullptr;
+    it->left = it->right = nullptr;
+    add_struct(it);
+    return;
+  }
   integrate(t, it);
 }
 
