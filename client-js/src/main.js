@@ -141,7 +141,7 @@ class Shell {
     this.tabs.replaceChildren(
       link('#plan', 'Plan', r.kind === 'plan'),
       ...boards.map(([n, title]) => link('#board/' + n, title || 'Board ' + n, r.kind === 'board' && r.n === n)),
-      this.readOnly ? null : h('button', { type: 'button', class: 'tab add', 'aria-label': 'New board', title: 'New board', onclick: () => this.newBoard() }, '+'))
+      ...(this.readOnly ? [] : [h('button', { type: 'button', class: 'tab add', 'aria-label': 'New board', title: 'New board', onclick: () => this.newBoard() }, '+')]))
   }
 
   newBoard () {

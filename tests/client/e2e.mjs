@@ -365,6 +365,7 @@ const cases = {
     await waitFor(async () => (await boardCount(v.page)) === 1, 'the viewer to see the board')
     check(await v.page.$('[data-tool="pen"]') === null && await v.page.$('[data-tool="rect"]') === null && await v.page.$('#undo') === null, 'the viewer toolbar has no drawing tools or undo')
     check(await v.page.textContent('#my-role') === 'viewer', 'the header shows the viewer role')
+    check(await v.page.$('.tab.add') === null && !(await v.page.textContent('header')).includes('null'), 'the viewer header has no "new board" button and no stray text')
     await v.page.keyboard.press('p'); await v.page.keyboard.press('s')
     const box = await v.page.$eval('#board-stage', el => { const r = el.getBoundingClientRect(); return { x: r.left, y: r.top } })
     await v.page.mouse.move(box.x + 400, box.y + 400); await v.page.mouse.down(); await v.page.mouse.move(box.x + 500, box.y + 450); await v.page.mouse.up()
