@@ -76,7 +76,7 @@ async function serverDoc (base, name, tok) {
   const provider = new WebsocketProvider(base.replace(/^http/, 'ws') + '/sync', name, doc, { WebSocketPolyfill: WebSocket, params: { token: tok }, disableBc: true })
   try {
     await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no sync of ${name} from the server within 10 s`)), 10000)
+      const timer = setTimeout(() => reject(new Error(`no sync of ${name} from the server within 20 s`)), 20000)
       provider.on('sync', ok => { if (ok) { clearTimeout(timer); resolve() } })
     })
   } catch (e) { fail(e.message) } finally { provider.destroy() }
@@ -98,7 +98,7 @@ async function open (base, tok, hash, who) {
   page.on('pageerror', e => console.log(`[${who} pageerror] ${e.message}`))
   page.on('console', m => { if (m.type() === 'error') console.log(`[${who} console] ${m.text()}`) })
   await page.goto(`${base}/w/${WS}?token=${encodeURIComponent(tok)}${hash}`)
-  await page.waitForSelector('#conn-status[data-state="online"]', { timeout: 15000 }).catch(async () => {
+  await page.waitForSelector('#conn-status[data-state="online"]', { timeout: 30000 }).catch(async () => {
     await snap(page, who + '-not-online'); fail(`${who}: the app did not reach the online state (status: ${await page.textContent('#conn-status').catch(() => '?')})`)
   })
   if (hash.startsWith('#board')) await page.waitForSelector('#board-stage')
@@ -106,7 +106,7 @@ async function open (base, tok, hash, who) {
 }
 
 const boardCount = page => page.$eval('#board-info', e => Number(e.dataset.total))
-async function waitFor (fn, what, timeout = 10000) {
+async function waitFor (fn, what, timeout = 20000) {
   const deadline = Date.now() + timeout
   let last
   while (Date.now() < deadline) { last = await fn(); if (last) return last; await new Promise(r => setTimeout(r, 100)) }
@@ -153,7 +153,7 @@ const cases = {
     const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')
     await drawStroke(m.page, 200, 200)
     await snap(m.page, 'mentor-drew')
-    await e.page.waitForSelector('#board-canvas [data-type="stroke"] path', { timeout: 10000 })
+    await e.page.waitForSelector('#board-canvas [data-type="stroke"] path', { timeout: 20000 })
     await snap(e.page, 'mentee-sees-stroke')
     const d = await e.page.$eval('#board-canvas [data-type="stroke"] path', p => p.getAttribute('d'))
     check(d && d.length > 20, 'the mentee renders the stroke outline')
@@ -286,7 +286,7 @@ const cases = {
     const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')
     const box = await m.page.$eval('#board-stage', el => { const r = el.getBoundingClientRect(); return { x: r.left, y: r.top } })
     for (let i = 0; i < 10; i++) { await m.page.mouse.move(box.x + 300 + i * 10, box.y + 250); await m.page.waitForTimeout(30) }
-    await e.page.waitForSelector('.remote-cursor[data-user="Maria Mentor"]', { timeout: 10000 })
+    await e.page.waitForSelector('.remote-cursor[data-user="Maria Mentor"]', { timeout: 20000 })
     await snap(e.page, 'mentee-sees-cursor')
     const pos = await e.page.$eval('.remote-cursor[data-user="Maria Mentor"]', el => el.style.transform)
     const mx = /translate\(([-\d.]+)px, ([-\d.]+)px\)/.exec(pos)
@@ -315,7 +315,7 @@ const cases = {
   async offline (base, t) {
     const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')
     await e.context.setOffline(true)
-    await e.page.waitForSelector('#conn-status[data-state="offline"]', { timeout: 10000 })
+    await e.page.waitForSelector('#conn-status[data-state="offline"]', { timeout: 20000 })
     await drawStroke(e.page, 150, 150)
     await addSticky(e.page, 500, 150, 'written offline')
     await drawStroke(m.page, 150, 400)
@@ -337,7 +337,7 @@ const cases = {
   async indexeddb (base, t) {
     const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')
     await e.context.setOffline(true)
-    await e.page.waitForSelector('#conn-status[data-state="offline"]', { timeout: 10000 })
+    await e.page.waitForSelector('#conn-status[data-state="offline"]', { timeout: 20000 })
     await addSticky(e.page, 300, 200, 'kept on this device')
     await e.page.waitForTimeout(700) // let y-indexeddb commit
     const url = e.page.url()
@@ -419,7 +419,7 @@ const cases = {
     const claims = JSON.parse(Buffer.from(payload, 'base64url'))
     const forged = Buffer.from(JSON.stringify({ ...claims, role: 'mentor', name: 'Mallory' })).toString('base64url') + '.' + sig
     await page.goto(`${base}/w/${WS}?token=${forged}`)
-    await page.waitForSelector('.error-page', { timeout: 10000 })
+    await page.waitForSelector('.error-page', { timeout: 20000 })
     await snap(page, 'forged-token')
     check(await page.$('#board-stage, #plan-view') === null, 'a token with a wrong signature does not open the workspace')
     const expired = Buffer.from(JSON.stringify({ ...claims, exp: Math.floor(Date.now() / 1000) - 60 })).toString('base64url') + '.' + sig
