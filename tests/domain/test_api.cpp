@@ -6,6 +6,9 @@
 
 #include "domain_test_util.hpp"
 #include "tandem/domain/api.hpp"
+#include "tandem/domain/json_util.hpp"
+
+#include <cmath>
 
 using namespace tandem;
 using namespace tandem::domain;
@@ -140,4 +143,11 @@ TEST_CASE("api match is for admins and mentors and reports bad requests as 400")
   CHECK(f.api->match(f.admin, "{}").status == 400);
   auto r = f.api->match(f.mentor, R"({"mentors": [], "mentees": [], "options": {"reference_week": "2026-01-05"}})");
   CHECK(r.status == 200);
+}
+
+TEST_CASE("api JSON writer prints numbers like JavaScript and stays valid JSON") {
+  json::value v = json::object{{"a", 60.0}, {"b", 68.333}, {"c", 0.1}, {"d", -2.5}, {"e", json::array{1, 2.0, "x"}}, {"f", 3}};
+  CHECK(write_json(v) == R"({"a":60,"b":68.333,"c":0.1,"d":-2.5,"e":[1,2,"x"],"f":3})");
+  CHECK(json::parse(write_json(v, true)) == json::parse(write_json(v)));
+  CHECK(write_json(json::value(std::nan(""))) == "null");
 }

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "tandem/domain/json_util.hpp"
 #include "tandem/domain/matching.hpp"
 
 namespace tandem::domain {
@@ -20,7 +21,7 @@ api_response err(int status, std::string_view msg) {
   return {status, "application/json", json::serialize(json::object{{"error", msg}}), {}};
 }
 api_response ok_json(const json::value& v, int status = 200) {
-  return {status, "application/json", json::serialize(v), {}};
+  return {status, "application/json", write_json(v), {}};
 }
 api_response from_error(const error& e, int status = 400) { return err(status, e.message); }
 

@@ -1,56 +1,85 @@
-// Pretty printer over Boost.JSON values.
+// JSON writer over Boost.JSON values with JavaScript-like number formatting.
 #include "tandem/domain/json_util.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include <boost/json.hpp>
 
 namespace tandem::domain {
 
 namespace {
-void pretty(const boost::json::value& v, std::string& out, int indent) {
-  auto pad = [&](int n) { out.append(static_cast<std::size_t>(n) * 2, ' '); };
-  if (v.is_object()) {
-    const auto& o = v.get_object();
-    if (o.empty()) {
-      out += "{}";
+
+std::string number(double d) {
+  if (!std::isfinite(d)) return "null";  // JSON has no NaN/Infinity (JSON.stringify writes null)
+  if (d == std::floor(d) && std::fabs(d) < 1e15) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", d);
+    return buf;
+  }
+  // Shortest precision that reads back exactly.
+  char buf[40];
+  for (int prec = 1; prec <= 17; ++prec) {
+    std::snprintf(buf, sizeof buf, "%.*g", prec, d);
+    if (std::strtod(buf, nullptr) == d) break;
+  }
+  return buf;
+}
+
+void write(const boost::json::value& v, std::string& out, bool pretty, int indent) {
+  auto newline = [&](int n) {
+    if (!pretty) return;
+    out += '\n';
+    out.append(static_cast<std::size_t>(n) * 2, ' ');
+  };
+  switch (v.kind()) {
+    case boost::json::kind::object: {
+      const auto& o = v.get_object();
+      if (o.empty()) {
+        out += "{}";
+        return;
+      }
+      out += '{';
+      bool first = true;
+      for (const auto& kv : o) {
+        if (!first) out += ',';
+        first = false;
+        newline(indent + 1);
+        out += boost::json::serialize(boost::json::value(kv.key()));
+        out += pretty ? ": " : ":";
+        write(kv.value(), out, pretty, indent + 1);
+      }
+      newline(indent);
+      out += '}';
       return;
     }
-    out += "{\n";
-    bool first = true;
-    for (const auto& kv : o) {
-      if (!first) out += ",\n";
-      first = false;
-      pad(indent + 1);
-      out += boost::json::serialize(boost::json::value(kv.key()));
-      out += ": ";
-      pretty(kv.value(), out, indent + 1);
-    }
-    out += "\n";
-    pad(indent);
-    out += "}";
-  } else if (v.is_array()) {
-    const auto& a = v.get_array();
-    if (a.empty()) {
-      out += "[]";
+    case boost::json::kind::array: {
+      const auto& a = v.get_array();
+      if (a.empty()) {
+        out += "[]";
+        return;
+      }
+      out += '[';
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (i) out += ',';
+        newline(indent + 1);
+        write(a[i], out, pretty, indent + 1);
+      }
+      newline(indent);
+      out += ']';
       return;
     }
-    out += "[\n";
-    for (std::size_t i = 0; i < a.size(); ++i) {
-      if (i) out += ",\n";
-      pad(indent + 1);
-      pretty(a[i], out, indent + 1);
-    }
-    out += "\n";
-    pad(indent);
-    out += "]";
-  } else {
-    out += boost::json::serialize(v);
+    case boost::json::kind::double_: out += number(v.get_double()); return;
+    default: out += boost::json::serialize(v);
   }
 }
+
 }  // namespace
 
-std::string pretty_json(const boost::json::value& v) {
+std::string write_json(const boost::json::value& v, bool pretty) {
   std::string out;
-  pretty(v, out, 0);
+  write(v, out, pretty, 0);
   return out;
 }
 

@@ -44,7 +44,7 @@ void register_domain_commands(CLI::App& app) {
     auto res = tandem::domain::match_json(req);
     if (!res) fail(res.err().message);
     if (*compact) {
-      std::cout << boost::json::serialize(*res) << "\n";
+      std::cout << tandem::domain::write_json(*res) << "\n";
       return;
     }
     std::cout << tandem::domain::pretty_json(*res) << "\n";

@@ -5,6 +5,8 @@
 #include <boost/json/value.hpp>
 
 namespace tandem::domain {
-// Two-space indented JSON, keys in stored order (for humans; serialize() for machines).
-[[nodiscard]] std::string pretty_json(const boost::json::value& v);
+// JSON text with doubles written like JavaScript would ("60", "68.333", not "6E1").
+// pretty: two-space indentation (for humans); otherwise one line.
+[[nodiscard]] std::string write_json(const boost::json::value& v, bool pretty = false);
+[[nodiscard]] inline std::string pretty_json(const boost::json::value& v) { return write_json(v, true); }
 }  // namespace tandem::domain
