@@ -271,6 +271,22 @@ export const reverseCheck = (sc, cppUpdates) => {
   return fails
 }
 
+// Observed (about 2 in 10,000 scenarios): replaying the same writes and deliveries in yjs with a
+// different pattern of reads can give different yjs bytes (an insert placed elsewhere among
+// deleted items / format marks; probably yjs's search-marker cache). Such a failing scenario is
+// ambiguous; it passes only when C++ matches that second yjs replay exactly.
+const yjsAmbiguousButCppMatches = (sc, oracle, outDir) => {
+  const alt = rerunScenario(sc, abstractEvents(sc))
+  if (!alt || (JSON.stringify(alt.updates) === JSON.stringify(sc.updates) && JSON.stringify(alt.expect) === JSON.stringify(sc.expect))) return false
+  const inFile = path.join(outDir, `alt-${sc.seed}.jsonl`)
+  const outFile = path.join(outDir, `alt-${sc.seed}-cpp.jsonl`)
+  fs.writeFileSync(inFile, JSON.stringify(alt) + '\n')
+  const res = spawnSync(oracle, ['scenarios', inFile, outFile], { encoding: 'utf8' })
+  if (res.status !== 0) return false
+  const r = JSON.parse(fs.readFileSync(outFile, 'utf8').trim())
+  return r.failures.length === 0 && reverseCheck(alt, r.updates).length === 0
+}
+
 const main = () => {
   const args = process.argv.slice(2)
   const oracle = args[0]
@@ -285,6 +301,7 @@ const main = () => {
   const batch = 500
   let failed = 0
   let saved = 0
+  let ambiguous = 0
   for (let start = 0; start < count; start += batch) {
     const scs = []
     for (let k = start; k < Math.min(count, start + batch); k++) scs.push(makeScenario(seed + k))
@@ -299,6 +316,7 @@ const main = () => {
       const r = bySeed.get(sc.seed)
       const fails = r ? [...r.failures] : ['oracle wrote no result']
       if (r) fails.push(...reverseCheck(sc, r.updates))
+      if (fails.length && yjsAmbiguousButCppMatches(sc, oracle, outDir)) { ambiguous++; continue }
       if (fails.length) {
         failed++
         if (failed <= 10) console.log(`FAIL seed ${sc.seed}:\n  ${fails.slice(0, 4).join('\n  ')}`)
@@ -306,6 +324,7 @@ const main = () => {
       }
     }
   }
+  if (ambiguous) console.log(`${ambiguous} scenario(s) where yjs itself gives another result when the same writes and deliveries are replayed with a different pattern of reads (probably its search-marker cache choosing another place among deleted items / format marks); C++ matched that yjs replay exactly`)
   console.log(`${count - failed}/${count} scenarios match yjs (seed ${seed})${saved ? `; saved ${saved} failing scenarios to ${regDir} (copy into tests/crdt/regressions/ to replay them always)` : ''}`)
   process.exit(failed ? 1 : 0)
 }
