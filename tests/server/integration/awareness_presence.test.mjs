@@ -87,3 +87,19 @@ test('awareness is echoed to the sender too, and removed for others when a raw s
   await waitFor(() => newcomer.awareness.getStates().get(watcher.doc.clientID)?.user?.name === 'Watcher', 5000, 'watcher state at newcomer')
   assert.equal(newcomer.awareness.getStates().has(id), false, 'closed client must not reappear as a ghost')
 })
+
+test('a query-awareness message is answered with the states of the room', async () => {
+  const a = openClient(server, 'acme-7/presence-query', token)
+  clients.push(a)
+  await waitSynced(a)
+  a.awareness.setLocalStateField('user', { name: 'Queried' })
+  const raw = openRawSocket(`${server.wsBase}/acme-7/presence-query?token=${encodeURIComponent(token)}`)
+  await withTimeout(raw.opened, 5000, 'raw socket to open')
+  // Let the initial exchange pass, then ask explicitly.
+  await waitFor(() => awarenessClients(raw.received).has(a.doc.clientID), 5000, 'initial awareness of the room at the raw socket')
+  raw.received.length = 0
+  raw.ws.send(Uint8Array.from([3]))
+  await waitFor(() => awarenessClients(raw.received).has(a.doc.clientID), 5000, 'awareness answer to query awareness (type 3)')
+  raw.ws.close()
+  await withTimeout(raw.closed, 5000, 'raw socket to close')
+})
