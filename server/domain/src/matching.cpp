@@ -112,7 +112,12 @@ std::vector<interval> intersect(const std::vector<interval>& a, const std::vecto
   return out;
 }
 
-result<pair_score> score_pair(const profile& mentor, const profile& mentee, const match_options& opt) {
+namespace {
+
+// The score of one pair from precomputed availability; the explanation text is built only
+// when asked for (solve_match scores every pair but explains only the assigned ones).
+pair_score score_prepared(const profile& mentor, const profile& mentee, const std::vector<interval>& av_m,
+                          const std::vector<interval>& av_e, const match_options& opt, bool explain) {
   pair_score ps;
   std::set<std::string> a(mentor.tags.begin(), mentor.tags.end()), b(mentee.tags.begin(), mentee.tags.end());
   std::set<std::string> uni = a;
@@ -124,11 +129,7 @@ result<pair_score> score_pair(const profile& mentor, const profile& mentee, cons
       lb(mentee.languages.begin(), mentee.languages.end());
   std::set_intersection(la.begin(), la.end(), lb.begin(), lb.end(), std::back_inserter(ps.shared_languages));
 
-  auto av_m = availability_in_week(mentor.availability, mentor.time_zone, opt.week_start_day);
-  if (!av_m) return error{"mentor '" + mentor.id + "': " + av_m.err().message};
-  auto av_e = availability_in_week(mentee.availability, mentee.time_zone, opt.week_start_day);
-  if (!av_e) return error{"mentee '" + mentee.id + "': " + av_e.err().message};
-  ps.overlap = intersect(*av_m, *av_e);
+  ps.overlap = intersect(av_m, av_e);
   std::int64_t secs = 0;
   for (const auto& iv : ps.overlap) secs += iv.end - iv.start;
   ps.overlap_hours = static_cast<double>(secs) / 3600.0;
@@ -149,6 +150,7 @@ result<pair_score> score_pair(const profile& mentor, const profile& mentee, cons
     ps.reason = "score " + fmt(ps.score, 1) + " below the minimum " + fmt(opt.min_score, 1);
   }
 
+  if (!explain) return ps;
   std::string e;
   if (ps.shared_tags.empty()) {
     e = "No shared interests";
@@ -175,6 +177,16 @@ result<pair_score> score_pair(const profile& mentor, const profile& mentee, cons
   e += ". Score " + fmt(ps.score, 1) + " of 100.";
   ps.explanation = std::move(e);
   return ps;
+}
+
+}  // namespace
+
+result<pair_score> score_pair(const profile& mentor, const profile& mentee, const match_options& opt) {
+  auto av_m = availability_in_week(mentor.availability, mentor.time_zone, opt.week_start_day);
+  if (!av_m) return error{"mentor '" + mentor.id + "': " + av_m.err().message};
+  auto av_e = availability_in_week(mentee.availability, mentee.time_zone, opt.week_start_day);
+  if (!av_e) return error{"mentee '" + mentee.id + "': " + av_e.err().message};
+  return score_prepared(mentor, mentee, *av_m, *av_e, opt, true);
 }
 
 std::vector<int> solve_assignment(const std::vector<std::vector<std::int64_t>>& weight,
@@ -450,17 +462,23 @@ result<match_problem> parse_match_problem(const json::value& v) {
 
 result<match_result> solve_match(const match_problem& p) {
   const std::size_t n = p.mentees.size(), g = p.mentors.size();
-  std::vector<std::vector<std::int64_t>> weight(n, std::vector<std::int64_t>(g, -1));
-  std::vector<std::vector<pair_score>> detail(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    detail[i].reserve(g);
-    for (std::size_t j = 0; j < g; ++j) {
-      auto s = score_pair(p.mentors[j], p.mentees[i], p.options);
-      if (!s) return s.err();
-      if (s->allowed) weight[i][j] = s->score_milli;
-      detail[i].push_back(std::move(*s));
-    }
+  std::vector<std::vector<interval>> av_m(g), av_e(n);
+  for (std::size_t j = 0; j < g; ++j) {
+    auto a = availability_in_week(p.mentors[j].availability, p.mentors[j].time_zone, p.options.week_start_day);
+    if (!a) return error{"mentor '" + p.mentors[j].id + "': " + a.err().message};
+    av_m[j] = std::move(*a);
   }
+  for (std::size_t i = 0; i < n; ++i) {
+    auto a = availability_in_week(p.mentees[i].availability, p.mentees[i].time_zone, p.options.week_start_day);
+    if (!a) return error{"mentee '" + p.mentees[i].id + "': " + a.err().message};
+    av_e[i] = std::move(*a);
+  }
+  std::vector<std::vector<std::int64_t>> weight(n, std::vector<std::int64_t>(g, -1));
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < g; ++j) {
+      auto s = score_prepared(p.mentors[j], p.mentees[i], av_m[j], av_e[i], p.options, false);
+      if (s.allowed) weight[i][j] = s.score_milli;
+    }
   std::vector<int> cap(g);
   for (std::size_t j = 0; j < g; ++j) cap[j] = p.mentors[j].capacity;
   auto a = solve_assignment(weight, cap);
@@ -468,11 +486,15 @@ result<match_result> solve_match(const match_problem& p) {
   for (std::size_t i = 0; i < n; ++i) {
     if (a[i] < 0) {
       r.unmatched.push_back(i);
+      bool any = false;
+      for (std::size_t j = 0; j < g; ++j) any = any || (weight[i][j] >= 0 && cap[j] > 0);
+      r.unmatched_reason.push_back(any ? "every suitable mentor is at capacity with a better overall fit"
+                                       : "no mentor is eligible (shared language, minimum score or capacity 0)");
       continue;
     }
     auto j = static_cast<std::size_t>(a[i]);
     r.total_milli += weight[i][j];
-    r.pairs.push_back({i, j, std::move(detail[i][j])});
+    r.pairs.push_back({i, j, score_prepared(p.mentors[j], p.mentees[i], av_m[j], av_e[i], p.options, true)});
   }
   return r;
 }
@@ -505,17 +527,9 @@ json::value match_result_to_json(const match_problem& p, const match_result& r) 
   }
   out["assignments"] = std::move(pairs);
   json::array un;
-  for (std::size_t i : r.unmatched) {
-    bool any_allowed = false;
-    for (const auto& m : p.mentors) {
-      auto s = score_pair(m, p.mentees[i], p.options);
-      if (s && s->allowed && m.capacity > 0) any_allowed = true;
-    }
-    un.push_back(json::object{
-        {"mentee", p.mentees[i].id},
-        {"reason", any_allowed ? "every suitable mentor is at capacity with a better overall fit"
-                               : "no mentor is eligible (shared language, minimum score or capacity 0)"}});
-  }
+  for (std::size_t k = 0; k < r.unmatched.size(); ++k)
+    un.push_back(json::object{{"mentee", p.mentees[r.unmatched[k]].id},
+                              {"reason", k < r.unmatched_reason.size() ? r.unmatched_reason[k] : ""}});
   out["unmatched"] = std::move(un);
   json::object loads;
   for (std::size_t j = 0; j < p.mentors.size(); ++j)

@@ -73,6 +73,7 @@ struct assignment_pair {
 struct match_result {
   std::vector<assignment_pair> pairs;  // in mentee input order
   std::vector<std::size_t> unmatched;  // mentee indices
+  std::vector<std::string> unmatched_reason;  // parallel to unmatched
   std::int64_t total_milli = 0;
 };
 
