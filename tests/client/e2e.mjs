@@ -203,6 +203,12 @@ const cases = {
     const final = await waitFor(async () => { const a = await notesText(m.page); const b = await notesText(e.page); lastNotes = [a, b]; return a === b && a.includes('mentor point.') && a.includes('mentee point.') ? a : null }, () => `both notes to converge (last: ${JSON.stringify(lastNotes)})`)
     await snap(m.page, 'notes-mentor'); await snap(e.page, 'notes-mentee')
     check(final === 'Agenda\nTopics: mentee point.\nActions: mentor point.', `converged notes have each edit where it was typed: ${JSON.stringify(final)}`)
+    // Same spot at the same time, right after formatted text: each side's run stays in order.
+    await m.page.keyboard.press('Control+End'); await e.page.keyboard.press('Control+End')
+    await Promise.all([m.page.keyboard.type(' MMMMMMMM', { delay: 15 }), e.page.keyboard.type(' eeeeeeee', { delay: 15 })])
+    const both = await waitFor(async () => { const a = await notesText(m.page); const b = await notesText(e.page); lastNotes = [a, b]; return a === b && a.includes('MMMMMMMM') && a.includes('eeeeeeee') ? a : null }, () => `same-spot typing to converge in order (last: ${JSON.stringify(lastNotes)})`)
+    await snap(m.page, 'same-spot-mentor')
+    check(both.endsWith('mentor point. MMMMMMMM eeeeeeee') || both.endsWith('mentor point. eeeeeeee MMMMMMMM'), `typing at the same spot keeps each run whole: ${JSON.stringify(both.split('\n').pop())}`)
     const doc = await serverDoc(base, `${WS}/plan`, t.mentor)
     const delta = doc.getText('notes').toDelta()
     check(delta[0] && delta[0].insert === 'Agenda' && delta[0].attributes?.bold === true, 'the server holds "Agenda" in bold as a Quill attribute')

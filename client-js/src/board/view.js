@@ -3,7 +3,7 @@
 // move/resize/rotate, z-order, undo/redo of one's own edits, zoom/pan, presence and follow.
 import * as Y from 'yjs'
 import Quill from 'quill'
-import { QuillBinding } from 'y-quill'
+import { bindQuill } from '../quill-binding.js'
 import { generateKeyBetween } from 'fractional-indexing'
 import { h, toast } from '../dom.js'
 import { renderElement, strokePath, num } from './render.js'
@@ -626,7 +626,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     cursors.parentNode.append(host)
     const quill = new Quill(inner, { theme: 'bubble', formats: ['bold', 'italic', 'underline', 'strike', 'link', 'color'], modules: { toolbar: [['bold', 'italic', 'underline', 'strike'], ['link'], [{ color: COLORS.map(c => c[0]) }]], history: { userOnly: true } }, placeholder: 'Type…' })
     quill.root.setAttribute('aria-label', el.get('type') === 'sticky' ? 'Sticky note text' : 'Text box')
-    const binding = new QuillBinding(text, quill)
+    const binding = bindQuill(text, quill)
     undo.addTrackedOrigin(binding)
     const place = () => {
       const e2 = elements.get(id); if (!e2) { closeEditor(); return }

@@ -3,7 +3,7 @@
 import * as Y from 'yjs'
 import Quill from 'quill'
 import QuillCursors from 'quill-cursors'
-import { QuillBinding } from 'y-quill'
+import { bindQuill } from '../quill-binding.js'
 import { h } from '../dom.js'
 import { bindYText } from '../ytext-input.js'
 import {
@@ -31,7 +31,7 @@ function richEditor (ytext, { readOnly, awareness, toolbar = NOTES_TOOLBAR, plac
   quill.root.setAttribute('aria-label', label)
   quill.root.setAttribute('role', 'textbox')
   quill.root.setAttribute('aria-multiline', 'true')
-  const binding = new QuillBinding(ytext, quill, awareness || undefined)
+  const binding = bindQuill(ytext, quill, awareness)
   return { wrap, host, quill, mount (parent) { parent.append(wrap) }, destroy () { binding.destroy() } }
 }
 
