@@ -271,6 +271,27 @@ const cases = {
     console.log('ok: redo restores the rectangle for both')
   },
 
+  // Image upload: either the image lands on the board from a URL the server serves, or (server
+  // without POST /api/uploads) the user is told so and nothing broken is added.
+  async upload (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor')
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
+    await m.page.setInputFiles('#board-view input[type=file]', { name: 'dot.png', mimeType: 'image/png', buffer: png })
+    const outcome = await Promise.race([
+      m.page.waitForSelector('#board-canvas [data-type="image"]', { timeout: 20000 }).then(() => ({ image: true })),
+      m.page.waitForSelector('.toast.error', { timeout: 20000 }).then(async el => ({ error: await el.textContent() }))
+    ]).catch(() => ({}))
+    await snap(m.page, 'after-upload')
+    if (outcome.image) {
+      const src = await m.page.$eval('#board-canvas [data-type="image"] image', i => i.getAttribute('href'))
+      const r = await fetch(new URL(src, base), { headers: { Authorization: 'Bearer ' + t.mentor } })
+      check(r.ok && (await r.arrayBuffer()).byteLength === png.length, `the uploaded image is served back by the server (${src})`)
+    } else {
+      check(typeof outcome.error === 'string' && /upload/i.test(outcome.error), `without server support the user is told: "${outcome.error}"`)
+      check(await boardCount(m.page) === 0, 'and no broken image element is added')
+    }
+  },
+
   // The toolbar works from the keyboard: Tab reaches it, Enter picks a tool, arrow keys move along, shortcuts switch tools.
   async keyboard (base, t) {
     const m = await open(base, t.mentor, '#board/1', 'mentor')
