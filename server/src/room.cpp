@@ -18,6 +18,8 @@ std::uint64_t now_ms() {
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
 }
 
+constexpr std::size_t max_awareness_per_connection = 64;
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -174,6 +176,18 @@ void room::handle(const room_client* c, const std::shared_ptr<const std::string>
       auto conn = it->second.conn;
       remove_client(c);
       conn->close(1007, "invalid awareness update: " + entries.err().message);
+      return;
+    }
+    // One connection speaks for a handful of awareness clients (one per tab/doc); bound it
+    // so a hostile client cannot grow the room's awareness map without limit.
+    std::size_t unknown = 0;
+    for (const auto& e : entries.value())
+      if (!awareness_.has_state(e.client_id) && it->second.awareness_ids.count(e.client_id) == 0) ++unknown;
+    if (it->second.awareness_ids.size() + unknown > max_awareness_per_connection) {
+      m.reject(reject_reason::invalid_awareness);
+      auto conn = it->second.conn;
+      remove_client(c);
+      conn->close(1008, "too many awareness clients on one connection");
       return;
     }
     auto ch = awareness_.apply(entries.value(), now_ms());

@@ -142,6 +142,7 @@ class websocket_session : public room_client, public std::enable_shared_from_thi
       pmd.client_enable = false;
       pmd.msg_size_threshold = 256;  // small sync messages are not worth compressing
       pmd.memLevel = 4;
+      pmd.server_max_window_bits = 13;  // 8 KiB window keeps per-connection zlib state small
       ws_.set_option(pmd);
     }
     ws_.read_message_max(st_.opts.max_message_bytes);

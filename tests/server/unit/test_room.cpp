@@ -377,3 +377,24 @@ TEST_CASE("room: a room in use is not unloaded") {
   r->leave(a.get());
   f.reg.release(r);
 }
+
+TEST_CASE("room: one connection introducing more than 64 awareness clients is closed with 1008, others are untouched") {
+  fixture f;
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  auto b = f.join(r);
+  f.settle();
+  std::vector<awareness::entry> many;
+  for (std::uint64_t id = 1; id <= 65; ++id) many.push_back({id, 1, "{}"});
+  r->receive(a, frame(protocol::encode_awareness(awareness::encode_update(many))));
+  f.settle();
+  CHECK(a->close_code == 1008);
+  CHECK(b->close_code == 0);
+  CHECK(b->of("01").empty());
+  many.pop_back();
+  r->receive(b, frame(protocol::encode_awareness(awareness::encode_update(many))));  // 64 is allowed
+  f.settle();
+  CHECK(b->close_code == 0);
+  CHECK(b->of("01").size() == 1);
+  r->check_invariants();
+}
