@@ -70,21 +70,22 @@ content content_read(lib0::decoder& d, std::uint8_t ref);
 std::size_t utf8_offset_of_utf16(std::string_view s, std::uint64_t u16, bool* inside_pair);
 
 struct item {
+  // Fields read while walking a list come first (one cache line).
   id id_;
   std::uint64_t length = 0;
   item* left = nullptr;
   item* right = nullptr;
-  id origin;
-  id right_origin;
-  bool has_origin = false;
-  bool has_right_origin = false;
   bool deleted = false;
   bool keep = false;
   bool is_gc = false;     // a GC struct (no parent, no content)
   bool marker = false;    // a search marker points here
+  bool has_origin = false;
+  bool has_right_origin = false;
+  content c;
+  id origin;
+  id right_origin;
   branch* parent = nullptr;
   const std::string* parent_sub = nullptr;  // interned map key
-  content c;
 
   bool countable() const { return c.countable(); }
   id last_id() const { return id{id_.client, id_.clock + length - 1}; }

@@ -39,9 +39,35 @@ search_marker* find_marker(branch* b, std::uint64_t index) {
   if (!b->start || index == 0 || !b->markers_on) return nullptr;
   search_marker* marker = nullptr;
   if (!b->markers.empty()) {
-    marker = &b->markers[0];
-    for (std::size_t i = 1; i < b->markers.size(); ++i)
-      if (!(absdiff(index, marker->index) < absdiff(index, b->markers[i].index))) marker = &b->markers[i];
+    // JS reduce((a, b) => |i-a| < |i-b| ? a : b) = the last marker at minimal distance.
+    // Four independent lanes break the compare chain; ties go to the higher position.
+    const auto& ms = b->markers;
+    const std::size_t n = ms.size();
+    std::uint64_t bd[4] = {~0ull, ~0ull, ~0ull, ~0ull};
+    std::size_t bi[4] = {0, 0, 0, 0};
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+      for (std::size_t l = 0; l < 4; ++l) {
+        std::uint64_t d = absdiff(index, ms[i + l].index);
+        bool take = d <= bd[l];
+        bd[l] = take ? d : bd[l];
+        bi[l] = take ? i + l : bi[l];
+      }
+    for (; i < n; ++i) {
+      std::uint64_t d = absdiff(index, ms[i].index);
+      if (d <= bd[0]) {
+        bd[0] = d;
+        bi[0] = i;
+      }
+    }
+    std::size_t best = bi[0];
+    std::uint64_t bestd = bd[0];
+    for (std::size_t l = 1; l < 4; ++l)
+      if (bd[l] < bestd || (bd[l] == bestd && bi[l] > best)) {
+        bestd = bd[l];
+        best = bi[l];
+      }
+    marker = &b->markers[best];
   }
   item* p = b->start;
   std::uint64_t pindex = 0;
