@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "tandem/domain/feedback.hpp"
 #include "tandem/domain/json_util.hpp"
 #include "tandem/domain/matching.hpp"
 
@@ -281,6 +282,58 @@ api_response domain_api::restore_version(const caller& c, std::string_view doc, 
   version_service vs(store_);
   auto u = vs.restore_update(doc, *num);
   if (!u) return from_error(u.err(), u.err().message.find("has no version") != std::string::npos ? 404 : 500);
+  return binary(std::move(*u), "application/octet-stream");
+}
+
+api_response domain_api::add_feedback(const caller& c, std::string_view doc, std::string_view body,
+                                      time_ms now) const {
+  if (!can_write(c, doc) || (c.role != "mentor" && c.role != "mentee"))
+    return err(403, "feedback needs a mentor or mentee token for '" + std::string(doc) + "'");
+  auto v = parse_body(body, false);
+  if (!v) return from_error(v.err());
+  if (!v->is_object()) return err(400, "feedback must be an object {text, rating?, goal_id?, session?}");
+  const auto& o = v->get_object();
+  feedback_entry f;
+  f.author = c.name.empty() ? c.user : c.name;
+  f.role = c.role;
+  f.created_at = now;
+  if (const auto* t = o.if_contains("text"); t && t->is_string()) f.text = std::string(t->get_string());
+  if (const auto* g = o.if_contains("goal_id"); g && g->is_string()) f.goal_id = std::string(g->get_string());
+  if (const auto* r = o.if_contains("rating"); r && !r->is_null()) {
+    if (!r->is_int64() && !r->is_uint64()) return err(400, "\"rating\" must be a whole number 1-5");
+    auto n = r->to_number<std::int64_t>();
+    if (n < 1 || n > 5) return err(400, "\"rating\" must be a whole number 1-5");
+    f.rating = static_cast<int>(n);
+  }
+  if (const auto* sn = o.if_contains("session"); sn && !sn->is_null()) {
+    if (!sn->is_int64() && !sn->is_uint64()) return err(400, "\"session\" must be a session number");
+    auto n = sn->to_number<std::int64_t>();
+    if (n < 1 || n > 100000) return err(400, "\"session\" must be a session number");
+    f.session = static_cast<std::uint32_t>(n);
+  }
+  auto d = load_doc(store_, doc);
+  if (!d) return from_error(d.err(), 500);
+  auto u = domain::add_feedback(*d, f);
+  if (!u) return from_error(u.err());
+  return binary(std::move(*u), "application/octet-stream");
+}
+
+api_response domain_api::add_comment(const caller& c, std::string_view doc, std::string_view body,
+                                     time_ms now) const {
+  if (!can_write(c, doc)) return err(403, "commenting needs write access to '" + std::string(doc) + "'");
+  auto v = parse_body(body, false);
+  if (!v) return from_error(v.err());
+  if (!v->is_object()) return err(400, "comment must be an object {element_id, text}");
+  const auto& o = v->get_object();
+  comment_entry ce;
+  ce.author = c.name.empty() ? c.user : c.name;
+  ce.created_at = now;
+  if (const auto* t = o.if_contains("text"); t && t->is_string()) ce.text = std::string(t->get_string());
+  if (const auto* e = o.if_contains("element_id"); e && e->is_string()) ce.element_id = std::string(e->get_string());
+  auto d = load_doc(store_, doc);
+  if (!d) return from_error(d.err(), 500);
+  auto u = domain::add_comment(*d, ce);
+  if (!u) return from_error(u.err());
   return binary(std::move(*u), "application/octet-stream");
 }
 

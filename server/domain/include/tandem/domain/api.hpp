@@ -84,6 +84,14 @@ class domain_api {
   // POST /api/docs/{doc}/versions/{n}/restore -> application/octet-stream: the restore update.
   // server: apply it through the document's room (durable, then broadcast) before answering.
   [[nodiscard]] api_response restore_version(const caller& c, std::string_view doc, std::string_view n) const;
+  // POST /api/docs/{doc}/feedback {text, rating?, goal_id?, session?} (mentor or mentee)
+  // POST /api/docs/{doc}/comments {element_id, text}
+  // Both -> application/octet-stream: the update adding the entry.
+  // server: apply it through the document's room, as for restore_version.
+  [[nodiscard]] api_response add_feedback(const caller& c, std::string_view doc, std::string_view body,
+                                          time_ms now) const;
+  [[nodiscard]] api_response add_comment(const caller& c, std::string_view doc, std::string_view body,
+                                         time_ms now) const;
   // GET /api/docs/{doc}/replay?from=MS&to=MS -> application/octet-stream (encode_replay)
   [[nodiscard]] api_response replay(const caller& c, std::string_view doc, std::string_view from,
                                     std::string_view to) const;
