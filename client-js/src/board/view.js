@@ -288,12 +288,12 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     selection = new Set(ids)
     sendSelection(); schedule()
     root.dispatchEvent(new CustomEvent('selection-changed'))
+    // The style controls show the selected element's style, or what new elements will get.
     const one = selection.size === 1 ? elements.get([...selection][0]) : null
-    if (one) {
-      for (const k of ['stroke', 'fill']) toolbar.querySelectorAll('.swatch.' + k).forEach(b => b.setAttribute('aria-pressed', String(b.dataset.color === one.get(k))))
-      if (typeof one.get('strokeWidth') === 'number') widthSel.value = String(one.get('strokeWidth'))
-      if (one.get('strokeStyle')) styleSel.value = one.get('strokeStyle')
-    }
+    const src = one ? k => one.get(k) : k => style[k]
+    for (const k of ['stroke', 'fill']) toolbar.querySelectorAll('.swatch.' + k).forEach(b => b.setAttribute('aria-pressed', String(b.dataset.color === src(k))))
+    if (typeof src('strokeWidth') === 'number') widthSel.value = String(src('strokeWidth'))
+    if (src('strokeStyle')) styleSel.value = src('strokeStyle')
   }
   const editable = id => { const el = elements.get(id); return el && !el.get('locked') }
   function removeSelected () { if (ro) return; deleteElements(doc, [...selection].filter(editable)); setSelection([]) }
