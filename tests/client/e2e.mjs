@@ -92,12 +92,12 @@ async function snap (page, step) {
 
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
-async function open (base, tok, hash, who) {
+async function open (base, tok, hash, who, entry = `/w/${WS}`) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
   const page = await context.newPage()
   page.on('pageerror', e => console.log(`[${who} pageerror] ${e.message}`))
   page.on('console', m => { if (m.type() === 'error') console.log(`[${who} console] ${m.text()}`) })
-  await page.goto(`${base}/w/${WS}?token=${encodeURIComponent(tok)}${hash}`)
+  await page.goto(`${base}${entry}?token=${encodeURIComponent(tok)}${hash}`)
   await page.waitForSelector('#conn-status[data-state="online"]', { timeout: 30000 }).catch(async () => {
     await snap(page, who + '-not-online'); fail(`${who}: the app did not reach the online state (status: ${await page.textContent('#conn-status').catch(() => '?')})`)
   })
@@ -217,7 +217,8 @@ const cases = {
 
   // A goal edited through every field by the mentor reaches the mentee and is stored in the DESIGN.md plan schema.
   async goals (base, t) {
-    const m = await open(base, t.mentor, '#plan', 'mentor'); const e = await open(base, t.mentee, '#plan', 'mentee')
+    // The mentee enters through the bare `/?token=` link: the workspace comes from the token.
+    const m = await open(base, t.mentor, '#plan', 'mentor'); const e = await open(base, t.mentee, '#plan', 'mentee', '/')
     await m.page.click('#add-goal')
     await m.page.keyboard.type('Ship the first release')
     const g = '#goals .goal >> nth=0'
