@@ -328,6 +328,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     pointers.set(e.pointerId, { x: e.clientX, y: e.clientY })
     stage.setPointerCapture(e.pointerId)
     const p = toBoard(e.clientX, e.clientY)
+    undo.stopCapturing() // every gesture is its own undo step
     if (pointers.size === 2) {
       // Two fingers: pinch-zoom and pan together, whatever the tool.
       const [a, b] = [...pointers.values()]
@@ -397,7 +398,15 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
           drag.last = q
           add.push(round2(q.x - drag.ox), round2(q.y - drag.oy), round2(pressure(ce)))
         }
-        if (add.length) el.get('points').push(add)
+        // Points go out once per frame: one small update instead of one per pointer event.
+        if (add.length) {
+          drag.buf.push(...add)
+          if (!drag.flush) {
+            const d = drag
+            d.flush = () => { cancelAnimationFrame(d.raf); d.raf = 0; const b = d.buf.splice(0); const e2 = elements.get(d.id); if (b.length && e2) e2.get('points').push(b) }
+            d.raf = requestAnimationFrame(d.flush)
+          } else if (!drag.raf) { const d = drag; d.raf = requestAnimationFrame(d.flush) }
+        }
         break
       }
       case 'shape': {
@@ -467,6 +476,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
       marquee = null
       setSelection(d.additive ? [...selection, ...hits] : hits)
     } else if (d.kind === 'stroke') {
+      d.flush?.()
       const el = elements.get(d.id)
       if (el) { const b = elementBounds(el); doc.transact(() => { el.set('w', round2(b.w)); el.set('h', round2(b.h)) }) }
     }
