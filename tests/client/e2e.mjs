@@ -83,6 +83,19 @@ async function serverDoc (base, name, tok) {
   return doc
 }
 
+// Writes into a document as a stock Yjs client would (used to plant malformed data).
+async function serverWrite (base, name, tok, fn) {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(base.replace(/^http/, 'ws') + '/sync', name, doc, { WebSocketPolyfill: WebSocket, params: { token: tok }, disableBc: true })
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no sync of ${name} within 20 s`)), 20000)
+    provider.on('sync', ok => { if (ok) { clearTimeout(timer); resolve() } })
+  })
+  doc.transact(() => fn(doc))
+  await new Promise(r => setTimeout(r, 800)) // let the update reach the server before closing
+  provider.destroy()
+}
+
 let browser = null
 let shot = 0
 async function snap (page, step) {
@@ -410,6 +423,40 @@ const cases = {
     const doc = await serverDoc(base, `${WS}/plan`, t.mentor)
     check(!doc.getText('notes').toString().includes('VIEWER'), 'the server notes do not contain what the viewer typed')
     check(doc.getText('notes').toString().includes('Mentor notes.'), 'the server notes contain what the mentor typed')
+  },
+
+  // Malformed documents written by another client never crash the app: bad entries are skipped, good ones shown.
+  async baddata (base, t) {
+    await serverWrite(base, `${WS}/board/1`, t.mentor, doc => {
+      const els = doc.getMap('elements')
+      const good = new Y.Map(); els.set('good', good)
+      for (const [k, v] of Object.entries({ type: 'rect', x: 100, y: 100, w: 120, h: 80, rotation: 0, index: 'a0', stroke: '#000', fill: 'none', strokeWidth: 2, strokeStyle: 'solid', opacity: 1, author: 'x', createdAt: 1, locked: false })) good.set(k, v)
+      els.set('not-a-map', 'just a string')
+      const badStroke = new Y.Map(); els.set('bad-stroke', badStroke); badStroke.set('type', 'stroke'); badStroke.set('points', 'xx'); badStroke.set('x', 'far')
+      const badSticky = new Y.Map(); els.set('bad-sticky', badSticky); badSticky.set('type', 'sticky'); badSticky.set('text', 42); badSticky.set('w', -50); badSticky.set('h', null)
+      const unknown = new Y.Map(); els.set('unknown', unknown); unknown.set('type', 'hologram'); unknown.set('x', 5)
+      const badArrow = new Y.Map(); els.set('bad-arrow', badArrow); badArrow.set('type', 'arrow'); const pts = new Y.Array(); pts.push(['a', null, 3]); badArrow.set('points', pts); badArrow.set('startBinding', 'nowhere')
+    })
+    await serverWrite(base, `${WS}/plan`, t.mentor, doc => {
+      const goals = doc.getArray('goals')
+      const g = new Y.Map(); g.set('id', 'g1'); g.set('title', 'plain string title'); g.set('status', 'exploded'); g.set('progress', 'lots'); g.set('milestones', 'none')
+      goals.push(['a string goal', g, 7])
+      doc.getArray('feedback').push(['not a map'])
+      doc.getArray('checkins').push([null])
+    })
+    const errors = []
+    const m = await open(base, t.mentor, '#board/1', 'mentor')
+    m.page.on('pageerror', err => errors.push(err.message))
+    await waitFor(async () => (await m.page.$('#board-canvas [data-id="good"]')) !== null, 'the valid rectangle to render')
+    await m.page.mouse.click(10, 300) // interact: hit-testing runs over the bad entries too
+    await m.page.keyboard.press('Control+a'); await m.page.keyboard.press('0')
+    await snap(m.page, 'bad-board')
+    await m.page.click('a[href="#plan"]')
+    await m.page.waitForSelector('#goals')
+    await m.page.waitForTimeout(500)
+    await snap(m.page, 'bad-plan')
+    check(await m.page.$eval('#goals', el => el.querySelectorAll('.goal').length) === 1, 'the plan shows the one goal that is a map, skipping the rest')
+    check(errors.length === 0, `no uncaught page errors (${errors.join('; ')})`)
   },
 
   // Export of the board downloads a PDF whose text has what was typed on the board.

@@ -38,6 +38,10 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
   const undo = new Y.UndoManager(elements, { captureTimeout: 500 })
   cleanups.push(() => undo.destroy())
 
+  // Other clients may write anything: only Y.Map entries are elements; the rest is skipped.
+  const getEl = id => { const v = elements.get(id); return v instanceof Y.Map ? v : undefined }
+  const eachEl = fn => elements.forEach((v, id) => { if (v instanceof Y.Map) fn(v, id) })
+
   // ---------- DOM ----------
   const toolButtons = new Map()
   const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Board tools', id: 'board-toolbar' })
@@ -105,7 +109,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
       if (ev.target === elements) ev.changes.keys.forEach((_, key) => { nodes.delete(key); bounds.delete(key) })
       else if (ev.path.length) { nodes.delete(String(ev.path[0])); bounds.delete(String(ev.path[0])) }
     }
-    for (const id of selection) if (!elements.has(id)) selection.delete(id)
+    for (const id of selection) if (!getEl(id)) selection.delete(id)
     schedule()
   }
   elements.observeDeep(onDeep); cleanups.push(() => elements.unobserveDeep(onDeep))
@@ -155,18 +159,18 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     awareness.getStates().forEach((s, cid) => {
       if (cid === awareness.clientID || !Array.isArray(s.selection) || !s.user) return
       for (const id of s.selection) {
-        const el = elements.get(id); if (!el) continue
+        const el = getEl(id); if (!el) continue
         const b = boundsOf(id, el)
         parts.push(h('svg:rect', { x: b.x - 3 * px, y: b.y - 3 * px, width: b.w + 6 * px, height: b.h + 6 * px, fill: 'none', stroke: s.user.color, 'stroke-width': 2 * px, 'stroke-dasharray': `${4 * px} ${3 * px}`, class: 'remote-selection' }))
       }
     })
-    const sel = [...selection].filter(id => elements.has(id))
+    const sel = [...selection].filter(id => getEl(id))
     for (const id of sel) {
-      const b = boundsOf(id, elements.get(id))
+      const b = boundsOf(id, getEl(id))
       parts.push(h('svg:rect', { x: b.x - 2 * px, y: b.y - 2 * px, width: b.w + 4 * px, height: b.h + 4 * px, fill: 'none', stroke: '#4263eb', 'stroke-width': 1.5 * px, class: 'sel-box' }))
     }
-    if (sel.length === 1 && !ro && !elements.get(sel[0]).get('locked')) {
-      const el = elements.get(sel[0])
+    if (sel.length === 1 && !ro && !getEl(sel[0]).get('locked')) {
+      const el = getEl(sel[0])
       const b = boundsOf(sel[0], el)
       const hs = 8 * px
       for (const [name, hx, hy] of [['nw', b.x, b.y], ['ne', b.x + b.w, b.y], ['sw', b.x, b.y + b.h], ['se', b.x + b.w, b.y + b.h]]) {
@@ -277,7 +281,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     if (selection.size && !ro) {
       doc.transact(() => {
         for (const id of selection) {
-          const el = elements.get(id); if (!el || el.get('locked')) continue
+          const el = getEl(id); if (!el || el.get('locked')) continue
           if (key === 'arrowheads' && !['line', 'arrow'].includes(el.get('type'))) continue
           el.set(key, val)
         }
@@ -289,17 +293,17 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     sendSelection(); schedule()
     root.dispatchEvent(new CustomEvent('selection-changed'))
     // The style controls show the selected element's style, or what new elements will get.
-    const one = selection.size === 1 ? elements.get([...selection][0]) : null
+    const one = selection.size === 1 ? getEl([...selection][0]) : null
     const src = one ? k => one.get(k) : k => style[k]
     for (const k of ['stroke', 'fill']) toolbar.querySelectorAll('.swatch.' + k).forEach(b => b.setAttribute('aria-pressed', String(b.dataset.color === src(k))))
     if (typeof src('strokeWidth') === 'number') widthSel.value = String(src('strokeWidth'))
     if (src('strokeStyle')) styleSel.value = src('strokeStyle')
   }
-  const editable = id => { const el = elements.get(id); return el && !el.get('locked') }
+  const editable = id => { const el = getEl(id); return el && !el.get('locked') }
   function removeSelected () { if (ro) return; deleteElements(doc, [...selection].filter(editable)); setSelection([]) }
   function toggleLock () {
     if (ro || !selection.size) return
-    const els = [...selection].map(id => elements.get(id)).filter(Boolean)
+    const els = [...selection].map(id => getEl(id)).filter(Boolean)
     const lock = els.some(el => !el.get('locked'))
     doc.transact(() => els.forEach(el => el.set('locked', lock)))
     toast(lock ? 'Locked: these elements cannot be moved or edited until unlocked.' : 'Unlocked.')
@@ -390,7 +394,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
         view.x = drag.vx - (e.clientX - drag.sx) / view.zoom; view.y = drag.vy - (e.clientY - drag.sy) / view.zoom
         viewChanged(); break
       case 'stroke': {
-        const el = elements.get(drag.id); if (!el) { drag = null; break }
+        const el = getEl(drag.id); if (!el) { drag = null; break }
         const add = []
         for (const ce of (coalesced.length ? coalesced : [e])) {
           const q = toBoard(ce.clientX, ce.clientY)
@@ -403,7 +407,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
           drag.buf.push(...add)
           if (!drag.flush) {
             const d = drag
-            d.flush = () => { cancelAnimationFrame(d.raf); d.raf = 0; const b = d.buf.splice(0); const e2 = elements.get(d.id); if (b.length && e2) e2.get('points').push(b) }
+            d.flush = () => { cancelAnimationFrame(d.raf); d.raf = 0; const b = d.buf.splice(0); const e2 = getEl(d.id); if (b.length && e2) e2.get('points').push(b) }
             d.raf = requestAnimationFrame(d.flush)
           } else if (!drag.raf) { const d = drag; d.raf = requestAnimationFrame(d.flush) }
         }
@@ -416,7 +420,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
           const extra = drag.type === 'frame' ? { name: 'Frame ' + (countType('frame') + 1), index: generateKeyBetween(null, bottomIndex(elements)), stroke: '#6b6b6b', fill: 'none', strokeWidth: 1 } : {}
           drag.id = createElement(doc, drag.type, props({ x, y, w, h: hh, ...extra }))
         } else {
-          const el = elements.get(drag.id)
+          const el = getEl(drag.id)
           doc.transact(() => { el.set('x', x); el.set('y', y); el.set('w', w); el.set('h', hh) })
         }
         break
@@ -424,13 +428,13 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
       case 'line': {
         const target = bindingTarget(elements, p.x, p.y, drag.id ? [drag.id] : [])
         let end = p
-        if (target && target !== drag.start) { const b = boundsOf(target, elements.get(target)); end = edgePoint(b, { x: drag.x0, y: drag.y0 }) }
+        if (target && target !== drag.start) { const b = boundsOf(target, getEl(target)); end = edgePoint(b, { x: drag.x0, y: drag.y0 }) }
         const dx = end.x - drag.x0; const dy = end.y - drag.y0
         if (!drag.id) {
           if (Math.hypot(dx, dy) < 3) break
           drag.id = createElement(doc, drag.type, { ...props({ x: drag.x0, y: drag.y0, points: [0, 0, dx, dy], fill: 'none' }), arrowheads: drag.type === 'arrow' ? style.arrowheads : 'none' })
         } else {
-          const pts = elements.get(drag.id).get('points')
+          const pts = getEl(drag.id).get('points')
           doc.transact(() => { pts.delete(0, pts.length); pts.insert(0, [0, 0, dx, dy]) })
         }
         drag.end = target && target !== drag.start ? target : null
@@ -439,14 +443,14 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
       case 'move': {
         const dx = p.x - drag.px; const dy = p.y - drag.py
         doc.transact(() => {
-          for (const [id, o] of drag.orig) { const el = elements.get(id); if (!el) continue; el.set('x', o.x + dx); el.set('y', o.y + dy) }
+          for (const [id, o] of drag.orig) { const el = getEl(id); if (!el) continue; el.set('x', o.x + dx); el.set('y', o.y + dy) }
           updateBoundArrows([...drag.orig.keys()])
         })
         break
       }
       case 'resize': resizeTo(p, e.shiftKey); break
       case 'rotate': {
-        const el = elements.get(drag.id); const b = drag.b
+        const el = getEl(drag.id); const b = drag.b
         const a = Math.atan2(p.y - (b.y + b.h / 2), p.x - (b.x + b.w / 2)) + Math.PI / 2
         let r = e.shiftKey ? Math.round(a / (Math.PI / 12)) * (Math.PI / 12) : a
         r = ((r % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI)
@@ -462,7 +466,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     if (!drag) return
     const d = drag; drag = null
     if (d.kind === 'line' && d.id) {
-      const el = elements.get(d.id)
+      const el = getEl(d.id)
       doc.transact(() => {
         if (d.start) el.set('startBinding', d.start)
         if (d.end) el.set('endBinding', d.end)
@@ -472,12 +476,12 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     } else if (d.kind === 'shape' && d.id) { setSelection([d.id]); setTool('select') } else if (d.kind === 'marquee') {
       const m = { x: Math.min(marquee.x0, marquee.x1), y: Math.min(marquee.y0, marquee.y1), w: Math.abs(marquee.x1 - marquee.x0), h: Math.abs(marquee.y1 - marquee.y0) }
       const hits = []
-      elements.forEach((el, id) => { const b = boundsOf(id, el); if (b.x >= m.x && b.y >= m.y && b.x + b.w <= m.x + m.w && b.y + b.h <= m.y + m.h) hits.push(id) })
+      eachEl((el, id) => { const b = boundsOf(id, el); if (b.x >= m.x && b.y >= m.y && b.x + b.w <= m.x + m.w && b.y + b.h <= m.y + m.h) hits.push(id) })
       marquee = null
       setSelection(d.additive ? [...selection, ...hits] : hits)
     } else if (d.kind === 'stroke') {
       d.flush?.()
-      const el = elements.get(d.id)
+      const el = getEl(d.id)
       if (el) { const b = elementBounds(el); doc.transact(() => { el.set('w', round2(b.w)); el.set('h', round2(b.h)) }) }
     }
     schedule()
@@ -494,7 +498,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
   stage.addEventListener('dblclick', e => {
     const id = hitAt(toBoard(e.clientX, e.clientY))
     if (!id || ro) return
-    const el = elements.get(id)
+    const el = getEl(id)
     if (['text', 'sticky'].includes(el.get('type'))) openEditor(id)
     else if (el.get('type') === 'frame') {
       const name = prompt('Frame name', String(el.get('name') ?? ''))
@@ -526,7 +530,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
   function startSelect (e, p) {
     const handle = e.target.closest?.('[data-handle]')?.dataset.handle
     if (handle && selection.size === 1 && !ro) {
-      const id = [...selection][0]; const el = elements.get(id)
+      const id = [...selection][0]; const el = getEl(id)
       const b = { ...boundsOf(id, el) }
       if (handle === 'rotate') { drag = { kind: 'rotate', id, b }; return }
       const pts = el.get('points') instanceof Y.Array ? el.get('points').toArray() : null
@@ -539,13 +543,13 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
       if (!selection.has(id)) setSelection([id])
       if (ro) return
       const orig = new Map()
-      for (const sid of selection) { const el = elements.get(sid); if (el && !el.get('locked')) orig.set(sid, { x: num(el.get('x')), y: num(el.get('y')) }) }
+      for (const sid of selection) { const el = getEl(sid); if (el && !el.get('locked')) orig.set(sid, { x: num(el.get('x')), y: num(el.get('y')) }) }
       // Moving a frame carries what lies inside it.
       for (const sid of [...orig.keys()]) {
-        const el = elements.get(sid)
+        const el = getEl(sid)
         if (el.get('type') !== 'frame') continue
         const fb = boundsOf(sid, el)
-        elements.forEach((o, oid) => { if (orig.has(oid) || o.get('locked')) return; const b = boundsOf(oid, o); if (b.x >= fb.x && b.y >= fb.y && b.x + b.w <= fb.x + fb.w && b.y + b.h <= fb.y + fb.h) orig.set(oid, { x: num(o.get('x')), y: num(o.get('y')) }) })
+        eachEl((o, oid) => { if (orig.has(oid) || o.get('locked')) return; const b = boundsOf(oid, o); if (b.x >= fb.x && b.y >= fb.y && b.x + b.w <= fb.x + fb.w && b.y + b.h <= fb.y + fb.h) orig.set(oid, { x: num(o.get('x')), y: num(o.get('y')) }) })
       }
       drag = { kind: 'move', px: p.x, py: p.y, orig }
     } else {
@@ -556,7 +560,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
   }
 
   function resizeTo (p, keepRatio) {
-    const d = drag; const el = elements.get(d.id); if (!el) return
+    const d = drag; const el = getEl(d.id); if (!el) return
     const b = d.b
     let x0 = b.x; let y0 = b.y; let x1 = b.x + b.w; let y1 = b.y + b.h
     if (d.handle.includes('w')) x0 = p.x; else x1 = p.x
@@ -598,7 +602,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     if (mod && (k === 'y')) { if (!ro) undo.redo(); e.preventDefault(); return }
     if (mod && k === 'd') { duplicate(); e.preventDefault(); return }
     if (mod && k === 'l') { toggleLock(); e.preventDefault(); return }
-    if (mod && k === 'a') { setSelection([...elements.keys()]); e.preventDefault(); return }
+    if (mod && k === 'a') { setSelection(sorted().map(([id]) => id)); e.preventDefault(); return }
     if (mod && k === ']') { zorder('front'); e.preventDefault(); return }
     if (mod && k === '[') { zorder('back'); e.preventDefault(); return }
     if (mod) return
@@ -610,11 +614,11 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     if (k === '+' || k === '=') return zoomBy(1.25)
     if (k === '-') return zoomBy(1 / 1.25)
     if (k === '0') return fit()
-    if (k === 'Enter' && selection.size === 1 && !ro) { const id = [...selection][0]; if (['text', 'sticky'].includes(elements.get(id)?.get('type'))) { openEditor(id); e.preventDefault() } return }
+    if (k === 'Enter' && selection.size === 1 && !ro) { const id = [...selection][0]; if (['text', 'sticky'].includes(getEl(id)?.get('type'))) { openEditor(id); e.preventDefault() } return }
     if (k.startsWith('Arrow') && selection.size && !ro) {
       const step = e.shiftKey ? 10 : 1
       const dx = k === 'ArrowLeft' ? -step : k === 'ArrowRight' ? step : 0; const dy = k === 'ArrowUp' ? -step : k === 'ArrowDown' ? step : 0
-      doc.transact(() => { for (const id of selection) { const el = elements.get(id); if (el && !el.get('locked')) { el.set('x', num(el.get('x')) + dx); el.set('y', num(el.get('y')) + dy) } } updateBoundArrows([...selection]) })
+      doc.transact(() => { for (const id of selection) { const el = getEl(id); if (el && !el.get('locked')) { el.set('x', num(el.get('x')) + dx); el.set('y', num(el.get('y')) + dy) } } updateBoundArrows([...selection]) })
       e.preventDefault(); return
     }
     const tl = TOOLS.find(x => x[2].toLowerCase() === k.toLowerCase())
@@ -627,7 +631,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
   // ---------- rich-text editing of text and sticky elements ----------
   function openEditor (id) {
     closeEditor()
-    const el = elements.get(id)
+    const el = getEl(id)
     const text = el?.get('text')
     if (!(text instanceof Y.Text) || ro || el.get('locked')) return
     const host = h('div', { class: 'text-editor' + (el.get('type') === 'sticky' ? ' sticky' : ''), 'data-id': id })
@@ -639,7 +643,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     const binding = bindQuill(text, quill)
     undo.addTrackedOrigin(binding)
     const place = () => {
-      const e2 = elements.get(id); if (!e2) { closeEditor(); return }
+      const e2 = getEl(id); if (!e2) { closeEditor(); return }
       const s = toScreen(num(e2.get('x')), num(e2.get('y')))
       Object.assign(host.style, {
         transform: `translate(${s.x}px, ${s.y}px) scale(${view.zoom})`, width: Math.max(40, num(e2.get('w'), 200)) + 'px', height: Math.max(24, num(e2.get('h'), 40)) + 'px',
@@ -683,7 +687,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
   }
 
   // ---------- misc ----------
-  const countType = t => { let n = 0; elements.forEach(el => { if (el.get('type') === t) n++ }); return n }
+  const countType = t => { let n = 0; eachEl(el => { if (el.get('type') === t) n++ }); return n }
   shared.whenReady(() => { if (!ro) initBoard(doc, { title }); schedule() })
   setTool('select'); setStyle('stroke', style.stroke); setStyle('fill', style.fill); widthSel.value = '2'
   awareness.setLocalStateField('selection', [])
@@ -700,7 +704,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     lead (on) { awareness.setLocalStateField('lead', !!on); sendViewport() },
     selectedFrame () {
       if (selection.size !== 1) return null
-      const id = [...selection][0]; const el = elements.get(id)
+      const id = [...selection][0]; const el = getEl(id)
       return el?.get('type') === 'frame' ? { id, name: String(el.get('name') ?? 'Frame') } : null
     },
     meta: () => boardMeta(doc).toJSON(),

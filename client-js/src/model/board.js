@@ -48,7 +48,7 @@ const DEFAULTS = {
 export function topIndex (elements) {
   let top = null
   elements.forEach(el => {
-    const idx = el.get('index')
+    const idx = el instanceof Y.Map ? el.get('index') : null
     if (typeof idx === 'string' && (top === null || idx > top)) top = idx
   })
   return top
@@ -57,7 +57,7 @@ export function topIndex (elements) {
 export function bottomIndex (elements) {
   let bottom = null
   elements.forEach(el => {
-    const idx = el.get('index')
+    const idx = el instanceof Y.Map ? el.get('index') : null
     if (typeof idx === 'string' && (bottom === null || idx < bottom)) bottom = idx
   })
   return bottom
@@ -287,13 +287,14 @@ export function updateBoundArrows (doc, movedIds, boundsOf = (id, el) => element
   const moved = new Set(movedIds)
   doc.transact(() => {
     elements.forEach((el, id) => {
-      if (moved.has(id) || !['line', 'arrow'].includes(el.get('type'))) return
+      if (moved.has(id) || !(el instanceof Y.Map) || !['line', 'arrow'].includes(el.get('type'))) return
       const sb = el.get('startBinding'); const eb = el.get('endBinding')
       if (!moved.has(sb) && !moved.has(eb)) return
       const pts = el.get('points'); if (!(pts instanceof Y.Array) || pts.length < 4) return
       const a = pts.toArray(); const x = num(el.get('x'), 0); const y = num(el.get('y'), 0)
       let s = { x: x + a[0], y: y + a[1] }; let e = { x: x + a[a.length - 2], y: y + a[a.length - 1] }
-      const sEl = sb ? elements.get(sb) : null; const eEl = eb ? elements.get(eb) : null
+      const asMap = v => (v instanceof Y.Map ? v : null)
+      const sEl = sb ? asMap(elements.get(sb)) : null; const eEl = eb ? asMap(elements.get(eb)) : null
       const centre = (bid, o) => { const b = boundsOf(bid, o); return { x: b.x + b.w / 2, y: b.y + b.h / 2 } }
       if (sEl) s = edgePoint(boundsOf(sb, sEl), eEl ? centre(eb, eEl) : e)
       if (eEl) e = edgePoint(boundsOf(eb, eEl), sEl ? centre(sb, sEl) : s)

@@ -187,3 +187,21 @@ describe('arrow binding', () => {
     expect(checkElement(arrow, el)).toEqual([])
   })
 })
+
+describe('malformed data from other clients', () => {
+  it('non-map entries and wrong field types are skipped by every helper, never thrown on', () => {
+    const doc = new Y.Doc()
+    const els = doc.getMap('elements')
+    els.set('junk', 'a string')
+    els.set('num', 42)
+    const bad = new Y.Map(); els.set('bad', bad); bad.set('type', 'arrow'); bad.set('points', 'xx'); bad.set('startBinding', 'junk')
+    const ok = createElement(doc, 'rect', { x: 0, y: 0, w: 10, h: 10 })
+    expect(sortedElements(els).map(([id]) => id).sort()).toEqual(['bad', ok].sort())
+    expect(() => updateBoundArrows(doc, ['junk', ok])).not.toThrow()
+    expect(() => bringToFront(doc, ['junk', 'bad'])).not.toThrow()
+    expect(() => duplicateElements(doc, ['junk'])).not.toThrow()
+    expect(hitTest(els, 5, 5)).toBe(ok)
+    expect(checkBoard(doc)).toContain('junk: not a Y.Map') // the schema check names junk …
+    expect(checkElement('bad', bad).length).toBeGreaterThan(0) // … and a bad map is reported
+  })
+})
