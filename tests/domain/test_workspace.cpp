@@ -139,3 +139,15 @@ TEST_CASE("workspace revocation is checked in memory, persisted across reopen an
   CHECK((*svc)->is_revoked("external-jti"));
   CHECK_FALSE((*svc)->is_revoked(b));
 }
+
+TEST_CASE("workspace revocation written by another service instance on the same store is seen") {
+  test::temp_store ts;
+  auto server = workspace_service::open(*ts.store);
+  auto cli = workspace_service::open(*ts.store);
+  REQUIRE(server.ok());
+  REQUIRE(cli.ok());
+  CHECK_FALSE((*server)->is_revoked("abc"));
+  REQUIRE((*cli)->revoke("abc", 5).ok());
+  CHECK((*server)->is_revoked("abc"));
+  CHECK_FALSE((*server)->is_revoked("abd"));
+}

@@ -366,8 +366,19 @@ status workspace_service::revoke(std::string_view token_id, time_ms now) {
 }
 
 bool workspace_service::is_revoked(std::string_view token_id) const {
-  std::shared_lock lock(mu_);
-  return revoked_.find(token_id) != revoked_.end();
+  {
+    std::shared_lock lock(mu_);
+    if (revoked_.find(token_id) != revoked_.end()) return true;
+  }
+  // Not cached: ask the store, so a revocation written by another process (the CLI, a
+  // second node) counts too. One short LMDB read transaction.
+  if (token_id.empty() || token_id.size() > 128) return false;
+  auto r = store_.kv_get("revoked/" + std::string(token_id));
+  if (!r) return true;  // fail closed: a store error must not let a revoked token in
+  if (!r->has_value()) return false;
+  std::unique_lock lock(mu_);
+  revoked_.insert(std::string(token_id));
+  return true;
 }
 
 void workspace_service::on_revoke(std::function<void(const std::string&)> fn) {

@@ -83,7 +83,8 @@ class workspace_service {
   // token id so the server can close that token's live connections). Revoking an unknown
   // id is allowed (tokens issued outside invites, e.g. `tandem token`). Idempotent.
   [[nodiscard]] status revoke(std::string_view token_id, time_ms now);
-  // The per-request check: in-memory, no store access.
+  // The per-request check: the in-memory list, then (on a miss) one kv read so revocations
+  // written by another process count too. A store error answers "revoked" (fail closed).
   [[nodiscard]] bool is_revoked(std::string_view token_id) const;
   // Called after each successful revoke, on the revoking thread. Keep it short.
   void on_revoke(std::function<void(const std::string& token_id)> fn);
@@ -91,8 +92,8 @@ class workspace_service {
  private:
   explicit workspace_service(storage::store& s) : store_(s) {}
   storage::store& store_;
-  mutable std::shared_mutex mu_;  // guards revoked_ and listeners_
-  std::set<std::string, std::less<>> revoked_;
+  mutable std::shared_mutex mu_;  // guards revoked_ (a cache, filled by const lookups) and listeners_
+  mutable std::set<std::string, std::less<>> revoked_;
   std::vector<std::function<void(const std::string&)>> listeners_;
 };
 
