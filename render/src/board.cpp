@@ -32,13 +32,27 @@ box rotated_bounds(double x, double y, double w, double h, double rot, double cx
   return b;
 }
 
+void rounded_rect(cairo_t* cr, double x, double y, double w, double h, double r) {
+  r = std::min({r, w / 2, h / 2});
+  if (!(r > 0)) {
+    cairo_rectangle(cr, x, y, w, h);
+    return;
+  }
+  cairo_new_sub_path(cr);
+  cairo_arc(cr, x + w - r, y + r, r, -M_PI / 2, 0);
+  cairo_arc(cr, x + w - r, y + h - r, r, 0, M_PI / 2);
+  cairo_arc(cr, x + r, y + h - r, r, M_PI / 2, M_PI);
+  cairo_arc(cr, x + r, y + r, r, M_PI, 3 * M_PI / 2);
+  cairo_close_path(cr);
+}
+
 void apply_dash(cairo_t* cr, const board_element& e) {
   const double sw = std::max(1.0, e.stroke_width);
   if (e.style == stroke_style::dashed) {
-    const double d[2] = {sw * 4, sw * 3};
+    const double d[2] = {sw * 3, sw * 2};  // the client's SVG dash arrays
     cairo_set_dash(cr, d, 2, 0);
   } else if (e.style == stroke_style::dotted) {
-    const double d[2] = {0, sw * 2.5};
+    const double d[2] = {sw * 0.1, sw * 2.5};
     cairo_set_dash(cr, d, 2, 0);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
   }
@@ -64,9 +78,9 @@ void paint_shape(canvas& cv, cairo_t* cr, const board_element& e) {
 }
 
 void arrowhead(cairo_t* cr, double fx, double fy, double tx, double ty, double sw) {
-  const double len = std::max(10.0, sw * 4);
+  const double len = 10 + sw * 2;  // as the client draws them
   const double ang = std::atan2(ty - fy, tx - fx);
-  const double spread = 0.45;  // radians either side of the shaft
+  const double spread = M_PI / 7;  // either side of the shaft
   cairo_move_to(cr, tx - len * std::cos(ang - spread), ty - len * std::sin(ang - spread));
   cairo_line_to(cr, tx, ty);
   cairo_line_to(cr, tx - len * std::cos(ang + spread), ty - len * std::sin(ang + spread));
@@ -107,10 +121,15 @@ void append_freehand_path(cairo_t* cr, const board_element& e) {
     pts.push_back({e.points[i], e.points[i + 1], e.points[i + 2]});
     if (e.points[i + 2] != 0.5 && e.points[i + 2] > 0) real_pressure = true;
   }
+  // The client's options (client-js/src/board/render.js strokePath): mice report a flat
+  // 0.5, so pressure is simulated unless real pressure was recorded.
   freehand_options o;
-  o.size = std::max(0.5, e.stroke_width);
-  o.simulate_pressure = !real_pressure;  // as the client: mice report a flat 0.5
-  o.last = true;                         // stored strokes are complete
+  o.size = std::max(1.0, e.stroke_width) * (e.highlighter ? 3 : 2);
+  o.thinning = e.highlighter ? 0 : 0.6;
+  o.smoothing = 0.5;
+  o.streamline = 0.45;
+  o.simulate_pressure = !real_pressure && !e.highlighter;
+  o.last = true;  // stored strokes are complete
   auto outline = freehand_outline(pts, o);
   if (outline.size() < 2) return;
   // The outline is dense (caps alone are 13-29 points), so a polygon simplified to a
@@ -134,21 +153,24 @@ void append_freehand_path(cairo_t* cr, const board_element& e) {
 
 void draw_text(canvas& cv, cairo_t* cr, const board_element& e) {
   const bool sticky = e.kind == element_kind::sticky;
-  const double pad = sticky ? 12 : 0;
+  const double pad = 8;  // the client's text padding
   if (sticky) {
-    cairo_rectangle(cr, 0, 0, e.w, e.h);
+    rounded_rect(cr, 0, 0, e.w, e.h, 6);
     auto fill = parse_color(e.fill);
-    if (!fill || fill->a == 0) fill = rgba{1, 0.953, 0.639, 1};
+    if (!fill || fill->a == 0) fill = rgba{1, 0.953, 0.627, 1};  // #fff3a0
     set_source(cr, *fill);
-    cairo_fill(cr);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgba(cr, 0, 0, 0, 0.15);
+    cairo_set_line_width(cr, 1);
+    cairo_stroke(cr);
   }
   text_style st;
-  st.size = e.font_size > 0 ? e.font_size : 20;
+  st.size = e.font_size > 0 ? e.font_size : 18;
   st.width = e.w - 2 * pad > 1 ? e.w - 2 * pad : -1;
   st.align = e.align == text_align::center ? PANGO_ALIGN_CENTER
              : e.align == text_align::right ? PANGO_ALIGN_RIGHT
                                             : PANGO_ALIGN_LEFT;
-  auto ink = sticky ? std::optional<rgba>(default_ink) : parse_color(e.stroke);
+  auto ink = parse_color(e.stroke);
   st.color = ink && ink->a > 0 ? *ink : default_ink;
   text_layout tl = cv.layout_rich(e.text, st);
   set_source(cr, st.color);
@@ -298,7 +320,7 @@ void draw_element(canvas& cv, cairo_t* cr, const board_element& e, image_cache& 
   cairo_translate(cr, e.x, e.y);
   switch (e.kind) {
     case element_kind::rect:
-      cairo_rectangle(cr, 0, 0, e.w, e.h);
+      rounded_rect(cr, 0, 0, e.w, e.h, 4);
       paint_shape(cv, cr, e);
       break;
     case element_kind::ellipse:

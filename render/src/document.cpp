@@ -187,10 +187,11 @@ board_element element_from(const std::string& id, const crdt::map_ref& m) {
   }
   if (e.kind == element_kind::text || e.kind == element_kind::sticky) {
     e.text = rich(m, "text");
-    e.font_size = std::clamp(number(m, "fontSize", 20), 1.0, 1000.0);
+    e.font_size = std::clamp(number(m, "fontSize", 18), 1.0, 1000.0);
     const std::string align = string(m, "align", "left");
     e.align = align == "center" ? text_align::center : align == "right" ? text_align::right : text_align::left;
   }
+  if (e.kind == element_kind::stroke) e.highlighter = boolean(m, "highlighter", false);
   if (e.kind == element_kind::frame) e.name = string(m, "name", "");
   if (e.kind == element_kind::image) e.src = string(m, "src", std::nullopt);
   return e;

@@ -62,7 +62,8 @@ struct board_element {
   arrowheads heads = arrowheads::end;  // arrow only (lines default to none)
   std::string start_binding, end_binding;
   rich_text text;  // text / sticky
-  double font_size = 20;
+  double font_size = 18;
+  bool highlighter = false;  // stroke: drawn wider and without thinning, like the client
   text_align align = text_align::left;
   std::string name;  // frame
   std::string src;   // image
