@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "codec.hpp"
+#include "test_hooks.hpp"
 
 namespace tandem::storage {
 
@@ -40,6 +41,8 @@ const char* to_string(errc code) noexcept {
 
 namespace fs = std::filesystem;
 using namespace detail;
+
+std::atomic<int> detail::inject_map_full_at_commit{0};
 
 namespace {
 
@@ -116,6 +119,8 @@ struct txn_guard {
     if (t) mdb_txn_abort(t);
   }
   void commit() {
+    if (inject_map_full_at_commit.load() > 0 && --inject_map_full_at_commit >= 0)
+      throw lmdb_failure{MDB_MAP_FULL, "commit (injected)"};  // the guard still aborts t
     MDB_txn* x = t;
     t = nullptr;
     chk(mdb_txn_commit(x), "commit");

@@ -8,6 +8,7 @@
 #include <random>
 #include <thread>
 
+#include "test_hooks.hpp"
 #include "test_util.hpp"
 
 using namespace tandem::storage;
@@ -469,4 +470,30 @@ TEST_CASE("storage: updates reported durable across many map growths are all sto
   auto rep = s->check();
   REQUIRE(rep.ok());
   CHECK(rep->ok());
+}
+
+TEST_CASE("storage: a MAP_FULL raised by commit is retried and no update is reported durable unwritten") {
+  temp_dir d;
+  auto s = must_open(opts_for(d.path));
+  must_append(*s, "inj/doc", payload(1, 1));
+  tandem::storage::detail::inject_map_full_at_commit = 2;
+  std::vector<std::future<result<seq_t>>> fs;
+  for (seq_t i = 2; i <= 40; ++i) fs.push_back(s->append("inj/doc", payload(1, i)));
+  for (seq_t i = 2; i <= 40; ++i) {
+    auto r = fs[i - 2].get();
+    REQUIRE(r.ok());
+    CHECK(r.value() == i);
+  }
+  CHECK(tandem::storage::detail::inject_map_full_at_commit.load() <= 0);
+  tandem::storage::detail::inject_map_full_at_commit = 0;
+  auto st = s->load("inj/doc");
+  REQUIRE(st.ok());
+  REQUIRE(st->log.size() == 40);
+  for (seq_t i = 1; i <= 40; ++i) CHECK(st->log[i - 1].data == payload(1, i));
+  // and for a synchronous write
+  tandem::storage::detail::inject_map_full_at_commit = 1;
+  REQUIRE(s->kv_put("k", str_bytes("v")).ok());
+  auto g = s->kv_get("k");
+  REQUIRE(g.ok());
+  CHECK(g->has_value());
 }
