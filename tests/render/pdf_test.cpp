@@ -7,6 +7,7 @@
 
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "helpers.hpp"
 #include "samples.hpp"
@@ -403,4 +404,23 @@ TEST_CASE("render: unrecognised colours fall back to defaults with a warning, ne
   auto out = must(render_board(b, fixed_options()));
   REQUIRE_FALSE(out.warnings.empty());
   CHECK(out.warnings[0].find("not-a-colour") != std::string::npos);
+}
+
+TEST_CASE("render: concurrent exports on several threads give the same bytes as a serial export") {
+  const auto board = sample_board(true);
+  const auto plan = sample_plan(4);
+  const auto serial_board = must(render_board(board, fixed_options())).bytes;
+  const auto serial_plan = must(render_plan(plan, fixed_options())).bytes;
+  std::vector<std::vector<uint8_t>> got(4);
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < got.size(); t++)
+    threads.emplace_back([&, t] {
+      auto r = t % 2 ? render_plan(plan, fixed_options()) : render_board(board, fixed_options());
+      if (r.ok()) got[t] = std::move(r.value().bytes);
+    });
+  for (auto& th : threads) th.join();
+  for (size_t t = 0; t < got.size(); t++) {
+    CAPTURE(t);
+    CHECK(got[t] == (t % 2 ? serial_plan : serial_board));
+  }
 }
