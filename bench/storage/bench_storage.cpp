@@ -97,6 +97,13 @@ int main(int argc, char** argv) {
   double secs = 2.0;
   if (const char* e = std::getenv("TANDEM_BENCH_SECONDS")) secs = std::atof(e);
 
+  {
+    // Shared machines: the load average explains most run-to-run variance (fsync latency).
+    std::FILE* f = std::fopen("/proc/loadavg", "r");
+    char buf[128] = {0};
+    if (f && std::fgets(buf, sizeof buf, f)) std::printf("load average at start: %s", buf);
+    if (f) std::fclose(f);
+  }
   std::printf("## durable appends/s, group commit, durability=full (target >= 50000)\n");
   std::printf("%-10s %-8s %14s %16s %10s\n", "producers", "size", "updates/s", "updates/commit", "vs target");
   double best = 0;
@@ -173,6 +180,12 @@ int main(int argc, char** argv) {
     if (!r) std::exit(1);
     std::printf("%-20s %8.1f ms  (compacting copy: %.1f MiB)\n", "hot backup", ms_since(t0),
                 static_cast<double>(fs::file_size(bk / "data.mdb")) / 1048576.0);
+  }
+  {
+    std::FILE* f = std::fopen("/proc/loadavg", "r");
+    char buf[128] = {0};
+    if (f && std::fgets(buf, sizeof buf, f)) std::printf("load average at end: %s", buf);
+    if (f) std::fclose(f);
   }
   std::printf("\nsummary: best durable rate %.0f/s (%.2fx target); load before %.1f ms, after %.1f ms (%.2fx of the 50 ms budget)\n",
               best, best / 50000.0, before, after, after / 50.0);
