@@ -178,6 +178,29 @@ const cases = {
     check(doc.getMap('meta').get('kind') === 'board', 'the board meta.kind is "board"')
   },
 
+  // A stylus stroke keeps its pressure: the stored triples carry the pen's varying pressure.
+  async pressure (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor')
+    await m.page.click('[data-tool="pen"]')
+    await m.page.evaluate(() => {
+      const stage = document.getElementById('board-stage')
+      const r = stage.getBoundingClientRect()
+      const ev = (type, i, pressure) => stage.dispatchEvent(new PointerEvent(type, { pointerId: 7, pointerType: 'pen', isPrimary: true, button: type === 'pointermove' ? -1 : 0, buttons: type === 'pointerup' ? 0 : 1, pressure, clientX: r.left + 200 + i * 8, clientY: r.top + 300 + Math.sin(i / 4) * 30, bubbles: true, cancelable: true }))
+      ev('pointerdown', 0, 0.1)
+      for (let i = 1; i <= 30; i++) ev('pointermove', i, 0.1 + (i / 30) * 0.8)
+      ev('pointerup', 30, 0)
+    })
+    await m.page.waitForSelector('#board-canvas [data-type="stroke"] path')
+    await m.page.waitForTimeout(500)
+    await snap(m.page, 'pen-stroke')
+    const doc = await serverDoc(base, `${WS}/board/1`, t.mentor)
+    const st = [...doc.getMap('elements').values()].find(x => x.get('type') === 'stroke')
+    const pts = st.get('points').toArray()
+    const pressures = pts.filter((_, i) => i % 3 === 2)
+    check(pressures.length >= 20, `the stroke has ${pressures.length} points`)
+    check(Math.min(...pressures) <= 0.2 && Math.max(...pressures) >= 0.8, `pressure goes from light to heavy as drawn (${Math.min(...pressures)}..${Math.max(...pressures)})`)
+  },
+
   // Both type into one sticky note at the same time; both end with the same text holding both parts.
   async sticky (base, t) {
     const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')

@@ -330,7 +330,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     if (editor) return
     stage.focus({ preventScroll: true })
     pointers.set(e.pointerId, { x: e.clientX, y: e.clientY })
-    stage.setPointerCapture(e.pointerId)
+    try { stage.setPointerCapture(e.pointerId) } catch { /* pointer already gone */ }
     const p = toBoard(e.clientX, e.clientY)
     undo.stopCapturing() // every gesture is its own undo step
     if (pointers.size === 2) {
@@ -350,7 +350,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     if (ro) return
     if (tool === 'pen' || tool === 'highlighter') {
       const hl = tool === 'highlighter'
-      const id = createElement(doc, 'stroke', props({ x: p.x, y: p.y, points: [0, 0, pressure(e)], stroke: hl ? (style.stroke === '#1e1e1e' ? '#fab005' : style.stroke) : style.stroke, strokeWidth: hl ? Math.max(8, style.strokeWidth * 4) : style.strokeWidth, opacity: hl ? 0.4 : 1, highlighter: hl }))
+      const id = createElement(doc, 'stroke', props({ x: p.x, y: p.y, points: [0, 0, round2(pressure(e))], stroke: hl ? (style.stroke === '#1e1e1e' ? '#fab005' : style.stroke) : style.stroke, strokeWidth: hl ? Math.max(8, style.strokeWidth * 4) : style.strokeWidth, opacity: hl ? 0.4 : 1, highlighter: hl }))
       if (selection.size) setSelection([])
       drag = { kind: 'stroke', id, ox: p.x, oy: p.y, buf: [], last: p }
       return
