@@ -103,6 +103,8 @@ async function snap (page, step) {
   await page.screenshot({ path: f }).catch(() => {})
 }
 
+// playwright's launch() gives every run a fresh temporary profile (user-data-dir); these
+// flags keep Chromium off the network except for the loopback server under test.
 const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
 async function open (base, tok, hash, who, entry = `/w/${WS}`) {
