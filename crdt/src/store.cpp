@@ -39,6 +39,10 @@ void doc_impl::state_vector_into(state_map& sv) const {
 }
 
 std::size_t doc_impl::find_index(const std::vector<item*>& structs, std::uint64_t clock) {
+  if (structs.empty()) return npos;
+  // findIndexSS first looks at the last struct by its start clock (this also finds a
+  // zero-length struct there, which yjs accepts and keeps).
+  if (structs.back()->id_.clock == clock) return structs.size() - 1;
   std::size_t lo = 0, hi = structs.size();
   while (lo < hi) {
     std::size_t mid = (lo + hi) / 2;
@@ -87,7 +91,7 @@ std::size_t doc_impl::find_index_clean_start(txn_impl& t, std::vector<item*>& st
   auto index = find_index(structs, clock);
   if (index == npos) return npos;
   item* s = structs[index];
-  if (s->id_.clock < clock && !s->is_gc) {
+  if (s->id_.clock < clock && clock < s->id_.clock + s->length && !s->is_gc) {
     structs.insert(structs.begin() + static_cast<std::ptrdiff_t>(index) + 1, split_item(t, s, clock - s->id_.clock));
     return index + 1;
   }
@@ -108,7 +112,7 @@ item* doc_impl::get_item_clean_end(txn_impl& t, id i) {
   auto index = find_index(structs, i.clock);
   if (index == npos) return nullptr;
   item* s = structs[index];
-  if (i.clock != s->id_.clock + s->length - 1 && !s->is_gc)
+  if (!s->is_gc && i.clock >= s->id_.clock && i.clock + 1 < s->id_.clock + s->length)
     structs.insert(structs.begin() + static_cast<std::ptrdiff_t>(index) + 1,
                    split_item(t, s, i.clock - s->id_.clock + 1));
   return s;

@@ -369,7 +369,6 @@ decoded_update read_update(lib0::decoder& d) {
           s.length = s.c.len;
         }
       }
-      if (s.length == 0) d.fail_at("struct of length 0", sat);
       if (s.length > lib0::max_safe_integer || clock + s.length > lib0::max_safe_integer)
         d.fail_at("struct clock out of range", sat);
       clock += s.length;
