@@ -101,6 +101,14 @@ class Shell {
     window.addEventListener('offline', () => { this.plan.goOffline(); this.boardDoc?.goOffline(); this.renderStatus() })
     window.addEventListener('online', () => { this.plan.goOnline(); this.boardDoc?.goOnline(); this.renderStatus() })
     document.addEventListener('click', e => { if (!this.exportMenu.hidden && !e.target.closest('.export-wrap')) this.toggleExportMenu(false) })
+    this.exportMenu.addEventListener('keydown', e => {
+      const items = [...this.exportMenu.querySelectorAll('button')]
+      const i = items.indexOf(document.activeElement)
+      if (e.key === 'Escape') { this.toggleExportMenu(false); this.exportBtn.focus() } else if (e.key === 'ArrowDown') items[(i + 1) % items.length]?.focus()
+      else if (e.key === 'ArrowUp') items[(i - 1 + items.length) % items.length]?.focus()
+      else return
+      e.preventDefault(); e.stopPropagation()
+    })
     window.tandemApp = this // diagnostics in the browser console
     this.renderTabs()
     this.route()
