@@ -21,6 +21,10 @@ globalThis.gc?.()
 const baseRss = Math.round(process.memoryUsage().rss / 1024)
 // RSS growth over the baseline with the document alive, after a full GC (needs --expose-gc)
 const memNow = () => { globalThis.gc?.(); return Math.round(process.memoryUsage().rss / 1024) - baseRss }
+// JS heap + external (ArrayBuffers, wasm memory) held after a full GC, over the baseline
+const heapOf = () => { globalThis.gc?.(); const m = process.memoryUsage(); return Math.round((m.heapUsed + m.external) / 1024) }
+const baseHeap = heapOf()
+const cpuNow = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000 }
 const now = () => Number(process.hrtime.bigint()) / 1e6
 
 const engines = {
@@ -33,11 +37,11 @@ const engines = {
         let bytes = 0
         d.on('update', u => { bytes += u.length })
         if (trace.startContent) text.insert(0, trace.startContent)
-        const t0 = now()
+        const t0 = now(); const c0 = cpuNow()
         for (const t of trace.txns) d.transact(() => { for (const [pos, del, ins] of t.patches) { if (del) text.delete(pos, del); if (ins) text.insert(pos, ins) } })
-        const ms = now() - t0
-        const mem = memNow()
-        return { ms, bytes, mem, state: Y.encodeStateAsUpdate(d), ok: text.toString() === trace.endContent }
+        const ms = now() - t0; const cpu = cpuNow() - c0
+        const mem = memNow(); const heap = heapOf() - baseHeap
+        return { ms, cpu, heap, bytes, mem, state: Y.encodeStateAsUpdate(d), ok: text.toString() === trace.endContent }
       },
       load (state) { const d = new Y.Doc(); const t0 = now(); Y.applyUpdate(d, state); const ms = now() - t0; return { ms, ok: d.getText('text').toString() === trace.endContent } }
     }
@@ -51,17 +55,17 @@ const engines = {
         let bytes = 0
         const obs = d.onUpdate(u => { bytes += u.length })
         if (trace.startContent) text.insert(0, trace.startContent, undefined, undefined)
-        const t0 = now()
+        const t0 = now(); const c0 = cpuNow()
         for (const t of trace.txns) {
           const txn = d.beginTransaction()
           for (const [pos, del, ins] of t.patches) { if (del) text.delete(pos, del, txn); if (ins) text.insert(pos, ins, undefined, txn) }
           txn.commit(); txn.free()
         }
-        const ms = now() - t0
-        const mem = memNow()
+        const ms = now() - t0; const cpu = cpuNow() - c0
+        const mem = memNow(); const heap = heapOf() - baseHeap
         const ok = text.toString() === trace.endContent
         obs.free?.()
-        return { ms, bytes, mem, state: Y.encodeStateAsUpdate(d), ok }
+        return { ms, cpu, heap, bytes, mem, state: Y.encodeStateAsUpdate(d), ok }
       },
       load (state) { const d = new Y.YDoc({}); const t0 = now(); Y.applyUpdate(d, state, null); const ms = now() - t0; return { ms, ok: d.getText('text').toString() === trace.endContent } }
     }
@@ -72,14 +76,14 @@ const engines = {
       replay () {
         let d = A.from({ text: trace.startContent || '' })
         let bytes = 0
-        const t0 = now()
+        const t0 = now(); const c0 = cpuNow()
         for (const t of trace.txns) {
           d = A.change(d, x => { for (const [pos, del, ins] of t.patches) A.splice(x, ['text'], pos, del, ins) })
           bytes += A.getLastLocalChange(d).length
         }
-        const ms = now() - t0
-        const mem = memNow()
-        return { ms, bytes, mem, state: A.save(d), ok: d.text === trace.endContent }
+        const ms = now() - t0; const cpu = cpuNow() - c0
+        const mem = memNow(); const heap = heapOf() - baseHeap
+        return { ms, cpu, heap, bytes, mem, state: A.save(d), ok: d.text === trace.endContent }
       },
       load (state) { const t0 = now(); const d = A.load(state); const ms = now() - t0; return { ms, ok: d.text === trace.endContent } }
     }
@@ -98,5 +102,5 @@ for (let r = 0; r < runs; r++) {
   bestLoad = Math.min(bestLoad, l.ms)
 }
 const peak = process.resourceUsage().maxRSS
-console.log(`${engine}: ${patchCount} edits replayed in ${best.ms.toFixed(1)} ms (${best.bytes} update bytes emitted), doc ${best.state.length} bytes, load ${bestLoad.toFixed(2)} ms, RSS growth with doc alive ${best.mem} KB, peak RSS ${peak} KB (trace loaded: ${baseRss} KB), text ${ok ? 'ok' : 'WRONG'}`)
-console.log('RESULT ' + JSON.stringify({ engine, replay_ms: +best.ms.toFixed(2), load_ms: +bestLoad.toFixed(3), update_bytes: best.bytes, doc_bytes: best.state.length, doc_rss_kb: best.mem, peak_rss_kb: peak, base_rss_kb: baseRss, ok }))
+console.log(`${engine}: ${patchCount} edits replayed in ${best.ms.toFixed(1)} ms (CPU ${best.cpu.toFixed(1)} ms; ${best.bytes} update bytes emitted), doc ${best.state.length} bytes, load ${bestLoad.toFixed(2)} ms, heap held by the doc ${best.heap} KB, RSS growth with doc alive ${best.mem} KB, peak RSS ${peak} KB (trace loaded: ${baseRss} KB), text ${ok ? 'ok' : 'WRONG'}`)
+console.log('RESULT ' + JSON.stringify({ engine, replay_ms: +best.ms.toFixed(2), replay_cpu_ms: +best.cpu.toFixed(2), doc_heap_kb: best.heap, load_ms: +bestLoad.toFixed(3), update_bytes: best.bytes, doc_bytes: best.state.length, doc_rss_kb: best.mem, peak_rss_kb: peak, base_rss_kb: baseRss, ok }))
