@@ -304,7 +304,16 @@ std::vector<const board_element*> z_order(const board_model& b) {
 }
 
 void draw_element(canvas& cv, cairo_t* cr, const board_element& e, image_cache& images, bool show_frames) {
-  if (e.kind == element_kind::frame && !show_frames) return;
+  if (e.kind == element_kind::frame && !show_frames) {
+    // On frame pages the frame is the page: only its fill (if any) is drawn.
+    auto fill = parse_color(e.fill);
+    if (fill && fill->a > 0 && e.rotation == 0) {
+      cairo_rectangle(cr, e.x, e.y, e.w, e.h);
+      set_source(cr, *fill, std::clamp(e.opacity, 0.0, 1.0));
+      cairo_fill(cr);
+    }
+    return;
+  }
   if (!(e.opacity > 0)) return;
   cairo_save(cr);
   cairo_matrix_t board_space;

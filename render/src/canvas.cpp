@@ -70,8 +70,9 @@ canvas::~canvas() {
 }
 
 cairo_t* canvas::begin_page(double w, double h, const std::string& label) {
-  w = std::clamp(w, 1.0, png_ ? 8192.0 : max_pdf_side);
-  h = std::clamp(h, 1.0, png_ ? 8192.0 : max_pdf_side);
+  // PDF viewers accept pages of 3..14400 pt a side; PNGs are capped at 8192 px.
+  w = std::clamp(w, png_ ? 1.0 : 3.0, png_ ? 8192.0 : max_pdf_side);
+  h = std::clamp(h, png_ ? 1.0 : 3.0, png_ ? 8192.0 : max_pdf_side);
   if (!surface_) {
     if (png_) {
       surface_ = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, static_cast<int>(std::lround(w)),
