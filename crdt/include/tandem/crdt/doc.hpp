@@ -125,6 +125,7 @@ class array_ref : public shared_ref {
   std::size_t size() const;
   value get(std::size_t index) const;  // throws std::out_of_range
   std::vector<value> to_vector() const;
+  /// Throws std::out_of_range past the end (like yjs's "Length exceeded!"); so does remove.
   void insert(transaction& txn, std::size_t index, std::vector<any> values);
   void push_back(transaction& txn, any v);
   map_ref insert_map(transaction& txn, std::size_t index);
@@ -146,7 +147,10 @@ class text_ref : public shared_ref {
   std::size_t size() const;       // UTF-16 code units
   std::string to_string() const;  // UTF-8, text only (like YText.toString)
   std::vector<delta_op> to_delta() const;
+  /// Empty `attrs` means "no attributes given" (YText.insert(i, s)): the text inherits the
+  /// formatting at the position. Throws std::invalid_argument on malformed UTF-8.
   void insert(transaction& txn, std::size_t index, std::string_view utf8, const any::object& attrs = {});
+  /// Empty `attrs` behaves like YText.insertEmbed(i, e) without attributes.
   void insert_embed(transaction& txn, std::size_t index, any embed, const any::object& attrs = {});
   void remove(transaction& txn, std::size_t index, std::size_t len);
   void format(transaction& txn, std::size_t index, std::size_t len, const any::object& attrs);
@@ -206,7 +210,8 @@ class doc {
 
   /// All-or-nothing: the update is decoded fully first; on error nothing changes.
   result<void> apply_update(bytes_view update_v1, const void* origin = nullptr);
-  /// v1 update of everything the state vector lacks (all when empty), pending data included.
+  /// v1 update of everything the state vector lacks (all when empty or undecodable), pending
+  /// data included (like Y.encodeStateAsUpdate).
   bytes encode_state_as_update(bytes_view state_vector = {}) const;
   bytes encode_state_vector() const;
   /// Structs or deletes waiting for missing dependencies.
