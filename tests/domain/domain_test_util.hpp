@@ -1,11 +1,11 @@
 // Test helpers: a fresh store in a temporary directory, removed afterwards.
 #pragma once
+#include <doctest/doctest.h>
+
 #include <filesystem>
 #include <memory>
 #include <random>
 #include <string>
-
-#include <doctest/doctest.h>
 
 #include "tandem/storage/store.hpp"
 
@@ -16,7 +16,8 @@ struct temp_store {
   std::unique_ptr<storage::store> store;
   temp_store() {
     std::random_device rd;
-    dir = std::filesystem::temp_directory_path() / ("tandem-domain-test-" + std::to_string(rd()) + std::to_string(rd()));
+    dir = std::filesystem::temp_directory_path() /
+          ("tandem-domain-test-" + std::to_string(rd()) + std::to_string(rd()));
     reopen();
   }
   void reopen() {

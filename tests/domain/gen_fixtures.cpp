@@ -27,11 +27,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string dir = argv[1];
-  std::uint32_t seed = argc > 2 ? static_cast<std::uint32_t>(std::strtoul(argv[2], nullptr, 10)) : std::random_device{}();
+  std::uint32_t seed =
+      argc > 2 ? static_cast<std::uint32_t>(std::strtoul(argv[2], nullptr, 10)) : std::random_device{}();
   std::printf("seed %u\n", seed);
   bool ok = write(dir + "/plan.bin", domain::make_plan_template("Ada & Bo \xE2\x80\x94 2026", "Ada", "Bo")) &&
-            write(dir + "/board.bin", domain::make_session_board("Session 3", {"Review goals", "Next steps; risks"},
-                                                                 1764000000000));
+            write(dir + "/board.bin", domain::make_session_board(
+                                          "Session 3", {"Review goals", "Next steps; risks"}, 1764000000000));
   std::mt19937 rng(seed);
   for (int i = 0; i < 30 && ok; ++i) {
     crdt::doc a(crdt::doc_options{static_cast<std::uint64_t>(100 + i), true});

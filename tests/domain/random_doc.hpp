@@ -17,11 +17,15 @@ inline void random_edits(crdt::doc& d, std::mt19937& rng, int count) {
       auto txt = d.get_text("notes");
       auto el = d.get_map("elements");
       switch (pick(8)) {
-        case 0: m.set(t, "k" + std::to_string(pick(4)), static_cast<double>(pick(100))); break;
+        case 0:
+          m.set(t, "k" + std::to_string(pick(4)), static_cast<double>(pick(100)));
+          break;
         case 1:
           if (m.size() > 0) m.remove(t, m.keys()[pick(m.size())]);
           break;
-        case 2: arr.insert(t, pick(arr.size() + 1), {crdt::any(static_cast<double>(pick(9)))}); break;
+        case 2:
+          arr.insert(t, pick(arr.size() + 1), {crdt::any(static_cast<double>(pick(9)))});
+          break;
         case 3:
           if (arr.size() > 0) arr.remove(t, pick(arr.size()));
           break;

@@ -3,12 +3,11 @@
 #include <doctest/doctest.h>
 
 #include <boost/json.hpp>
+#include <cmath>
 
 #include "domain_test_util.hpp"
 #include "tandem/domain/api.hpp"
 #include "tandem/domain/json_util.hpp"
-
-#include <cmath>
 
 using namespace tandem;
 using namespace tandem::domain;
@@ -43,8 +42,11 @@ struct fixture {
     api = std::make_unique<domain_api>(*ts.store, *ws, *ss);
   }
 };
-json::value body(const api_response& r) { return json::parse(r.body); }
-const char* k_ws = R"({"id": "acme-7", "title": "Ada & Bo", "mentor": {"id": "ada", "name": "Ada", "time_zone": "Europe/Berlin"},
+json::value body(const api_response& r) {
+  return json::parse(r.body);
+}
+const char* k_ws =
+    R"({"id": "acme-7", "title": "Ada & Bo", "mentor": {"id": "ada", "name": "Ada", "time_zone": "Europe/Berlin"},
                       "mentees": [{"id": "bo", "name": "Bo", "time_zone": "America/New_York"}]})";
 }  // namespace
 
@@ -73,7 +75,8 @@ TEST_CASE("api invites and revocation are for the workspace's mentor or an admin
   REQUIRE(f.api->create_workspace(f.admin, k_ws, 1).status == 201);
   CHECK(f.api->create_invite(f.mentee, "acme-7", R"({"viewer_name": "G"})", 2).status == 403);
   CHECK(f.api->create_invite(f.other, "acme-7", R"({"viewer_name": "G"})", 2).status == 403);
-  CHECK(f.api->create_invite(f.mentor, "acme-7", R"({"viewer_name": "G", "person_id": "bo"})", 2).status == 400);
+  CHECK(f.api->create_invite(f.mentor, "acme-7", R"({"viewer_name": "G", "person_id": "bo"})", 2).status ==
+        400);
   CHECK(f.api->create_invite(f.mentor, "acme-7", R"({"person_id": "nobody"})", 2).status == 404);
   CHECK(f.api->create_invite(f.mentor, "acme-7", R"({"viewer_name": "G", "expires": 1})", 2).status == 400);
   auto r = f.api->create_invite(f.mentor, "acme-7", R"({"viewer_name": "Guest"})", 2);
@@ -93,10 +96,13 @@ TEST_CASE("api invites and revocation are for the workspace's mentor or an admin
 TEST_CASE("api session flow: schedule, ics, start, end, versions, restore, replay; viewers only read") {
   fixture f;
   REQUIRE(f.api->create_workspace(f.admin, k_ws, 1).status == 201);
-  CHECK(f.api->schedule_session(f.viewer, "acme-7", R"({"date": "2026-11-25", "time": "15:00"})").status == 403);
-  auto s = f.api->schedule_session(f.mentee, "acme-7", R"({"date": "2026-11-25", "time": "15:00", "agenda": ["Goals"]})");
+  CHECK(f.api->schedule_session(f.viewer, "acme-7", R"({"date": "2026-11-25", "time": "15:00"})").status ==
+        403);
+  auto s = f.api->schedule_session(f.mentee, "acme-7",
+                                   R"({"date": "2026-11-25", "time": "15:00", "agenda": ["Goals"]})");
   REQUIRE_MESSAGE(s.status == 201, s.body);
-  CHECK(f.api->schedule_session(f.mentee, "acme-7", R"({"date": "2026-11-31", "time": "15:00"})").status == 400);
+  CHECK(f.api->schedule_session(f.mentee, "acme-7", R"({"date": "2026-11-31", "time": "15:00"})").status ==
+        400);
   auto ics = f.api->sessions_ics(f.viewer, "acme-7", 0);
   CHECK(ics.status == 200);
   CHECK(ics.content_type.rfind("text/calendar", 0) == 0);
@@ -108,7 +114,9 @@ TEST_CASE("api session flow: schedule, ics, start, end, versions, restore, repla
   auto e = f.api->end_session(f.mentor, "acme-7", "1", 20);
   REQUIRE_MESSAGE(e.status == 200, e.body);
   CHECK(body(e).at("versions").as_array().size() == 2);
-  CHECK(body(f.api->list_sessions(f.viewer, "acme-7")).at("sessions").as_array()[0].at("status").as_string() == "ended");
+  CHECK(
+      body(f.api->list_sessions(f.viewer, "acme-7")).at("sessions").as_array()[0].at("status").as_string() ==
+      "ended");
   CHECK(f.api->session_pdf(f.viewer, "acme-7", "1").status == 404);  // not rendered yet
 
   auto versions = f.api->list_versions(f.viewer, "acme-7/board/1");
@@ -122,7 +130,8 @@ TEST_CASE("api session flow: schedule, ics, start, end, versions, restore, repla
   auto view = f.api->get_version(f.viewer, "acme-7/board/1", "1", "");
   REQUIRE(view.status == 200);
   CHECK(body(view).at("meta").at("kind").as_string() == "board");
-  CHECK(f.api->get_version(f.viewer, "acme-7/board/1", "1", "update").content_type == "application/octet-stream");
+  CHECK(f.api->get_version(f.viewer, "acme-7/board/1", "1", "update").content_type ==
+        "application/octet-stream");
   CHECK(f.api->get_version(f.viewer, "acme-7/board/1", "2", "").status == 404);
   CHECK(f.api->restore_version(f.viewer, "acme-7/board/1", "1").status == 403);
   CHECK(f.api->restore_version(f.mentee, "acme-7/board/1", "1").status == 200);
@@ -141,12 +150,14 @@ TEST_CASE("api match is for admins and mentors and reports bad requests as 400")
   fixture f;
   CHECK(f.api->match(f.mentee, "{}").status == 403);
   CHECK(f.api->match(f.admin, "{}").status == 400);
-  auto r = f.api->match(f.mentor, R"({"mentors": [], "mentees": [], "options": {"reference_week": "2026-01-05"}})");
+  auto r = f.api->match(f.mentor,
+                        R"({"mentors": [], "mentees": [], "options": {"reference_week": "2026-01-05"}})");
   CHECK(r.status == 200);
 }
 
 TEST_CASE("api JSON writer prints numbers like JavaScript and stays valid JSON") {
-  json::value v = json::object{{"a", 60.0}, {"b", 68.333}, {"c", 0.1}, {"d", -2.5}, {"e", json::array{1, 2.0, "x"}}, {"f", 3}};
+  json::value v = json::object{
+      {"a", 60.0}, {"b", 68.333}, {"c", 0.1}, {"d", -2.5}, {"e", json::array{1, 2.0, "x"}}, {"f", 3}};
   CHECK(write_json(v) == R"({"a":60,"b":68.333,"c":0.1,"d":-2.5,"e":[1,2,"x"],"f":3})");
   CHECK(json::parse(write_json(v, true)) == json::parse(write_json(v)));
   CHECK(write_json(json::value(std::nan(""))) == "null");

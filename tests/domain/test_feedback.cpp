@@ -59,8 +59,13 @@ TEST_CASE("feedback api returns an update for the room and enforces roles") {
   REQUIRE(w.ok());
   session_service ss(*ts.store, **w);
   domain_api api(*ts.store, **w, ss);
-  caller admin{"root", "Admin", "admin", "*"}, bo{"bo", "Bo", "mentee", "acme-7"}, guest{"g", "G", "viewer", "acme-7"};
-  REQUIRE(api.create_workspace(admin, R"({"id": "acme-7", "title": "T", "mentor": {"name": "Ada"}, "mentees": [{"name": "Bo"}]})", 1).status == 201);
+  caller admin{"root", "Admin", "admin", "*"}, bo{"bo", "Bo", "mentee", "acme-7"},
+      guest{"g", "G", "viewer", "acme-7"};
+  REQUIRE(api.create_workspace(
+                 admin,
+                 R"({"id": "acme-7", "title": "T", "mentor": {"name": "Ada"}, "mentees": [{"name": "Bo"}]})",
+                 1)
+              .status == 201);
   CHECK(api.add_feedback(guest, "acme-7/plan", R"({"text": "hi"})", 2).status == 403);
   CHECK(api.add_feedback(admin, "acme-7/plan", R"({"text": "hi"})", 2).status == 403);
   CHECK(api.add_feedback(bo, "acme-7/plan", R"({"text": "hi", "rating": 9})", 2).status == 400);

@@ -94,7 +94,8 @@ TEST_CASE("ics calendar has CRLF line ends, UTC DTSTART/DTEND, UID and DTSTAMP")
   CHECK(value_of(lines, "DTEND") == "20261125T150000Z");
   CHECK(value_of(lines, "DTSTAMP") == "20261120T083000Z");
   CHECK(value_of(lines, "SUMMARY") == "Session 3\\, Ada & Bo\\; check-in");
-  CHECK(value_of(lines, "DESCRIPTION") == "Agenda:\\n1. Review goals\\n2. Next steps\\, deadlines\\; questions");
+  CHECK(value_of(lines, "DESCRIPTION") ==
+        "Agenda:\\n1. Review goals\\n2. Next steps\\, deadlines\\; questions");
   CHECK(value_of(lines, "PRODID") != "<missing>");
 }
 

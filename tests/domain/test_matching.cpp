@@ -3,10 +3,9 @@
 // brute force, and the JSON request/response of POST /api/match.
 #include <doctest/doctest.h>
 
+#include <boost/json.hpp>
 #include <functional>
 #include <random>
-
-#include <boost/json.hpp>
 
 #include "tandem/domain/matching.hpp"
 #include "tandem/domain/tz.hpp"
@@ -16,8 +15,8 @@ namespace json = boost::json;
 
 namespace {
 
-profile person(std::string id, std::vector<std::string> tags, std::vector<std::string> langs, std::string zone,
-               std::vector<weekly_slot> slots, int capacity = 1) {
+profile person(std::string id, std::vector<std::string> tags, std::vector<std::string> langs,
+               std::string zone, std::vector<weekly_slot> slots, int capacity = 1) {
   profile p;
   p.id = p.name = std::move(id);
   p.tags = std::move(tags);
@@ -27,7 +26,9 @@ profile person(std::string id, std::vector<std::string> tags, std::vector<std::s
   p.capacity = capacity;
   return p;
 }
-weekly_slot slot(int day, int h0, int h1) { return {day, h0 * 3600, h1 * 3600}; }
+weekly_slot slot(int day, int h0, int h1) {
+  return {day, h0 * 3600, h1 * 3600};
+}
 
 match_options week_of(const char* date) {
   match_options o;
@@ -93,7 +94,9 @@ objective brute_force(const std::vector<std::vector<std::int64_t>>& w, const std
 
 }  // namespace
 
-TEST_CASE("matching availability overlap follows DST: Berlin vs New York in the March weeks only one side has switched") {
+TEST_CASE(
+    "matching availability overlap follows DST: Berlin vs New York in the March weeks only one side has "
+    "switched") {
   auto mentor = person("m", {}, {"en"}, "Europe/Berlin", {slot(0, 15, 17)});    // Mon 15-17 Berlin
   auto mentee = person("e", {}, {"en"}, "America/New_York", {slot(0, 9, 11)});  // Mon 9-11 New York
   // February: CET (UTC+1) vs EST (UTC-5): 14-16Z and 14-16Z -> 2 h.
@@ -246,7 +249,9 @@ TEST_CASE("matching JSON request yields an optimal assignment with an explanatio
 
 TEST_CASE("matching JSON refuses malformed requests with a clear message") {
   const char* bad[] = {
-      "[]", "{}", R"({"mentors": [], "mentees": 3})",
+      "[]",
+      "{}",
+      R"({"mentors": [], "mentees": 3})",
       R"({"mentors": [{"id": "a", "time_zone": "Nowhere/Land"}], "mentees": []})",
       R"({"mentors": [{"id": "a", "time_zone": "UTC"}, {"id": "a", "time_zone": "UTC"}], "mentees": []})",
       R"({"mentors": [{"id": "a", "time_zone": "UTC", "capacity": -1}], "mentees": []})",
@@ -262,7 +267,8 @@ TEST_CASE("matching JSON refuses malformed requests with a clear message") {
     CHECK_FALSE(r.ok());
     if (!r.ok()) CHECK(!r.err().message.empty());
   }
-  auto empty = match_json(json::parse(R"({"mentors": [], "mentees": [], "options": {"reference_week": "2026-01-01"}})"));
+  auto empty = match_json(
+      json::parse(R"({"mentors": [], "mentees": [], "options": {"reference_week": "2026-01-01"}})"));
   REQUIRE(empty.ok());
   CHECK(empty->at("assignments").as_array().empty());
 }
@@ -286,9 +292,14 @@ TEST_CASE("matching JSON parser survives random and mutated requests") {
       std::size_t pos = std::uniform_int_distribution<std::size_t>(0, m.size() - 1)(rng);
       char c = alphabet[std::uniform_int_distribution<std::size_t>(0, alphabet.size() - 1)(rng)];
       switch (rng() % 3) {
-        case 0: m[pos] = c; break;
-        case 1: m.insert(pos, 1, c); break;
-        default: m.erase(pos, 1);
+        case 0:
+          m[pos] = c;
+          break;
+        case 1:
+          m.insert(pos, 1, c);
+          break;
+        default:
+          m.erase(pos, 1);
       }
     }
     boost::system::error_code ec;

@@ -21,7 +21,8 @@ struct fixture {
     auto w = workspace_service::open(*ts.store);
     REQUIRE(w.ok());
     ws = std::move(*w);
-    auto rec = parse_workspace(json::parse(R"({"id": "acme-7", "title": "Ada, Bo", "meeting_link": "https://meet.example.org/acme-7",
+    auto rec = parse_workspace(
+        json::parse(R"({"id": "acme-7", "title": "Ada, Bo", "meeting_link": "https://meet.example.org/acme-7",
       "mentor": {"name": "Ada", "time_zone": "Europe/Berlin"}, "mentees": [{"name": "Bo", "time_zone": "America/New_York"}]})"));
     REQUIRE(rec.ok());
     REQUIRE(ws->create_workspace(*rec, 1000).ok());
@@ -37,14 +38,16 @@ session_request req(const char* text) {
 
 TEST_CASE("sessions are numbered, converted from local time to UTC and default to the mentor's zone") {
   fixture f;
-  auto s1 = f.ss->schedule("acme-7", req(R"({"date": "2026-11-25", "time": "15:00", "agenda": ["Goals", "Next"]})"));
+  auto s1 = f.ss->schedule("acme-7",
+                           req(R"({"date": "2026-11-25", "time": "15:00", "agenda": ["Goals", "Next"]})"));
   REQUIRE(s1.ok());
   CHECK(s1->number == 1);
   CHECK(s1->time_zone == "Europe/Berlin");
   CHECK(format_utc(s1->start_utc) == "2026-11-25T14:00:00Z");  // CET = UTC+1
   CHECK(s1->board == "acme-7/board/1");
   CHECK(s1->status == "scheduled");
-  auto s2 = f.ss->schedule("acme-7", req(R"({"date": "2026-07-01", "time": "09:30", "time_zone": "America/New_York",
+  auto s2 =
+      f.ss->schedule("acme-7", req(R"({"date": "2026-07-01", "time": "09:30", "time_zone": "America/New_York",
                                             "agenda": "One\nTwo\r\n\nThree", "duration_minutes": 45})"));
   REQUIRE(s2.ok());
   CHECK(s2->number == 2);
@@ -58,10 +61,13 @@ TEST_CASE("sessions are numbered, converted from local time to UTC and default t
 }
 
 TEST_CASE("sessions request parsing refuses bad dates, times, durations and agendas") {
-  const char* bad[] = {R"({"time": "15:00"})", R"({"date": "2026-02-30", "time": "15:00"})",
-                       R"({"date": "2026-02-03", "time": "24:00"})", R"({"date": "2026-02-03", "time": "3pm"})",
+  const char* bad[] = {R"({"time": "15:00"})",
+                       R"({"date": "2026-02-30", "time": "15:00"})",
+                       R"({"date": "2026-02-03", "time": "24:00"})",
+                       R"({"date": "2026-02-03", "time": "3pm"})",
                        R"({"date": "2026-02-03", "time": "15:00", "duration_minutes": 0})",
-                       R"({"date": "2026-02-03", "time": "15:00", "agenda": [1, 2]})", R"("x")"};
+                       R"({"date": "2026-02-03", "time": "15:00", "agenda": [1, 2]})",
+                       R"("x")"};
   for (const char* b : bad) {
     INFO(b);
     CHECK_FALSE(parse_session_request(json::parse(b)).ok());
@@ -70,8 +76,11 @@ TEST_CASE("sessions request parsing refuses bad dates, times, durations and agen
 
 TEST_CASE("sessions schedule exports as ics with one event per open session") {
   fixture f;
-  REQUIRE(f.ss->schedule("acme-7", req(R"({"date": "2026-11-25", "time": "15:00", "agenda": ["Goals; risks"]})")).ok());
-  REQUIRE(f.ss->schedule("acme-7", req(R"({"date": "2026-12-02", "time": "15:00", "duration_minutes": 30})")).ok());
+  REQUIRE(
+      f.ss->schedule("acme-7", req(R"({"date": "2026-11-25", "time": "15:00", "agenda": ["Goals; risks"]})"))
+          .ok());
+  REQUIRE(f.ss->schedule("acme-7", req(R"({"date": "2026-12-02", "time": "15:00", "duration_minutes": 30})"))
+              .ok());
   auto ics = f.ss->ics("acme-7", 1764000000);
   REQUIRE(ics.ok());
   const std::string& s = *ics;
@@ -84,9 +93,11 @@ TEST_CASE("sessions schedule exports as ics with one event per open session") {
   CHECK(s.find("URL:https://meet.example.org/acme-7\r\n") != std::string::npos);
 }
 
-TEST_CASE("sessions start creates the board from the template and end saves named versions of board and plan") {
+TEST_CASE(
+    "sessions start creates the board from the template and end saves named versions of board and plan") {
   fixture f;
-  REQUIRE(f.ss->schedule("acme-7", req(R"({"date": "2026-11-25", "time": "15:00", "agenda": ["Goals"]})")).ok());
+  REQUIRE(
+      f.ss->schedule("acme-7", req(R"({"date": "2026-11-25", "time": "15:00", "agenda": ["Goals"]})")).ok());
   CHECK_FALSE(f.ss->end("acme-7", 1, "ada", 5000).ok());  // not started yet
   auto st = f.ss->start("acme-7", 1, 2000);
   REQUIRE_MESSAGE(st.ok(), (st.ok() ? "" : st.err().message));

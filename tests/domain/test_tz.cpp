@@ -3,9 +3,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <iterator>
-#include <ctime>
 #include <random>
 #include <string>
 
@@ -28,9 +28,9 @@ std::int64_t utc_of(int y, unsigned m, unsigned d, int hh, int mm) {
 }  // namespace
 
 TEST_CASE("tz offsets agree with glibc localtime_r for random instants in many zones") {
-  const char* zones[] = {"Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata",
-                         "America/Sao_Paulo", "Pacific/Auckland", "Asia/Tokyo", "UTC",
-                         "America/St_Johns", "Europe/London", "Pacific/Chatham", "Africa/Casablanca"};
+  const char* zones[] = {"Europe/Berlin",     "America/New_York", "Australia/Sydney", "Asia/Kolkata",
+                         "America/Sao_Paulo", "Pacific/Auckland", "Asia/Tokyo",       "UTC",
+                         "America/St_Johns",  "Europe/London",    "Pacific/Chatham",  "Africa/Casablanca"};
   std::uint32_t seed = std::random_device{}();
   MESSAGE("seed " << seed);
   std::mt19937_64 rng(seed);

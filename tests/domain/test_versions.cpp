@@ -3,11 +3,10 @@
 // store, and replay of the update log between two times.
 #include <doctest/doctest.h>
 
+#include <boost/json.hpp>
 #include <chrono>
 #include <random>
 #include <thread>
-
-#include <boost/json.hpp>
 
 #include "domain_test_util.hpp"
 #include "random_doc.hpp"
@@ -24,8 +23,10 @@ namespace {
 // Content of the schema roots, typed (an empty root and an absent one read the same, as in
 // yjs), with text as a delta so formatting counts.
 std::string content(crdt::doc& d) {
-  std::string out = "{\"meta\":" + d.get_map("meta").to_json() + ",\"elements\":" + d.get_map("elements").to_json();
-  for (const char* a : {"goals", "checkins", "feedback"}) out += std::string(",\"") + a + "\":" + d.get_array(a).to_json();
+  std::string out =
+      "{\"meta\":" + d.get_map("meta").to_json() + ",\"elements\":" + d.get_map("elements").to_json();
+  for (const char* a : {"goals", "checkins", "feedback"})
+    out += std::string(",\"") + a + "\":" + d.get_array(a).to_json();
   out += ",\"notes\":[";
   bool first = true;
   for (const auto& op : d.get_text("notes").to_delta()) {
@@ -37,7 +38,9 @@ std::string content(crdt::doc& d) {
   }
   return out + "]}";
 }
-json::value doc_json(crdt::doc& d) { return json::parse(content(d)); }
+json::value doc_json(crdt::doc& d) {
+  return json::parse(content(d));
+}
 
 crdt::doc from_update(crdt::bytes_view u) {
   crdt::doc d;
@@ -238,7 +241,8 @@ TEST_CASE("versions replay returns the base before 'from' and the updates in the
   crdt::doc d(crdt::doc_options{4001, true});
   std::vector<crdt::bytes> ups;
   auto now_ms = [] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
         .count();
   };
   auto edit = [&](const char* s2) {

@@ -43,7 +43,8 @@ TEST_CASE("workspace parse derives person ids from names and checks zones and id
     CHECK_FALSE(parse_workspace(json::parse(b)).ok());
   }
   // Same derived id twice: numbered, not refused.
-  auto dup = parse_workspace(json::parse(R"({"title": "T", "mentor": {"name": "A"}, "mentees": [{"name": "Bo"}, {"name": "bo"}]})"));
+  auto dup = parse_workspace(
+      json::parse(R"({"title": "T", "mentor": {"name": "A"}, "mentees": [{"name": "Bo"}, {"name": "bo"}]})"));
   REQUIRE(dup.ok());
   CHECK(dup->mentees[1].id == "bo-2");
 }

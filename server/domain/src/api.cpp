@@ -1,10 +1,9 @@
 // Domain REST handlers as pure functions (see api.hpp for routes and auth rules).
 #include "tandem/domain/api.hpp"
 
+#include <boost/json.hpp>
 #include <charconv>
 #include <limits>
-
-#include <boost/json.hpp>
 
 #include "tandem/domain/feedback.hpp"
 #include "tandem/domain/json_util.hpp"
@@ -24,7 +23,9 @@ api_response err(int status, std::string_view msg) {
 api_response ok_json(const json::value& v, int status = 200) {
   return {status, "application/json", write_json(v), {}};
 }
-api_response from_error(const error& e, int status = 400) { return err(status, e.message); }
+api_response from_error(const error& e, int status = 400) {
+  return err(status, e.message);
+}
 
 result<json::value> parse_body(std::string_view body, bool allow_empty) {
   if (body.size() > k_max_body) return error{"request body larger than 16 MiB"};
@@ -35,13 +36,17 @@ result<json::value> parse_body(std::string_view body, bool allow_empty) {
   return v;
 }
 
-bool is_admin(const caller& c) { return c.role == "admin"; }
+bool is_admin(const caller& c) {
+  return c.role == "admin";
+}
 bool can_read(const caller& c, std::string_view name) {
   if (is_admin(c)) return true;
   if (c.role != "mentor" && c.role != "mentee" && c.role != "viewer") return false;
   return prefix_covers(c.prefix, name);
 }
-bool can_write(const caller& c, std::string_view name) { return can_read(c, name) && c.role != "viewer"; }
+bool can_write(const caller& c, std::string_view name) {
+  return can_read(c, name) && c.role != "viewer";
+}
 bool can_manage(const caller& c, std::string_view ws) {
   return is_admin(c) || (c.role == "mentor" && prefix_covers(c.prefix, ws));
 }
@@ -58,7 +63,8 @@ result<std::int64_t> parse_ms(std::string_view s, std::int64_t dflt) {
   if (s.empty()) return dflt;
   std::int64_t n = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
-  if (ec != std::errc() || p != s.data() + s.size()) return error{"'" + std::string(s) + "' is not a time in ms"};
+  if (ec != std::errc() || p != s.data() + s.size())
+    return error{"'" + std::string(s) + "' is not a time in ms"};
   return n;
 }
 
@@ -123,7 +129,8 @@ api_response domain_api::get_workspace(const caller& c, std::string_view ws) con
   return ok_json(to_json(**w));
 }
 
-api_response domain_api::create_invite(const caller& c, std::string_view ws, std::string_view body, time_ms now) {
+api_response domain_api::create_invite(const caller& c, std::string_view ws, std::string_view body,
+                                       time_ms now) {
   if (!can_manage(c, ws)) return err(403, "invites are issued by the workspace's mentor or an admin");
   auto v = parse_body(body, false);
   if (!v) return from_error(v.err());
@@ -131,8 +138,10 @@ api_response domain_api::create_invite(const caller& c, std::string_view ws, std
   const auto& o = v->get_object();
   std::string person, viewer;
   if (const auto* p = o.if_contains("person_id"); p && p->is_string()) person = std::string(p->get_string());
-  if (const auto* p = o.if_contains("viewer_name"); p && p->is_string()) viewer = std::string(p->get_string());
-  if (person.empty() == viewer.empty()) return err(400, "give exactly one of \"person_id\" and \"viewer_name\"");
+  if (const auto* p = o.if_contains("viewer_name"); p && p->is_string())
+    viewer = std::string(p->get_string());
+  if (person.empty() == viewer.empty())
+    return err(400, "give exactly one of \"person_id\" and \"viewer_name\"");
   time_ms expires = 0;
   if (const auto* e = o.if_contains("expires"); e && !e->is_null()) {
     if (!e->is_int64() && !e->is_uint64()) return err(400, "\"expires\" must be a time in ms");
@@ -194,12 +203,15 @@ api_response domain_api::sessions_ics(const caller& c, std::string_view ws, std:
   auto ics = ss_.ics(ws, now_s);
   if (!ics) return from_error(ics.err(), ics.err().message.rfind("no workspace", 0) == 0 ? 404 : 500);
   api_response r{200, "text/calendar; charset=utf-8", std::move(*ics), {}};
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + std::string(ws) + "-sessions.ics\"");
+  r.headers.emplace_back("Content-Disposition",
+                         "attachment; filename=\"" + std::string(ws) + "-sessions.ics\"");
   return r;
 }
 
-api_response domain_api::start_session(const caller& c, std::string_view ws, std::string_view n, time_ms now) {
-  if (!can_write(c, ws)) return err(403, "starting a session needs a mentor or mentee token of this workspace");
+api_response domain_api::start_session(const caller& c, std::string_view ws, std::string_view n,
+                                       time_ms now) {
+  if (!can_write(c, ws))
+    return err(403, "starting a session needs a mentor or mentee token of this workspace");
   auto num = parse_number(n);
   if (!num) return from_error(num.err());
   auto s = ss_.start(ws, *num, now);
@@ -224,8 +236,8 @@ api_response domain_api::session_pdf(const caller& c, std::string_view ws, std::
   if (!p) return from_error(p.err(), 500);
   if (!p->has_value()) return err(404, "no PDF for session " + std::string(n));
   auto r = binary(std::move(**p), "application/pdf");
-  r.headers.emplace_back("Content-Disposition",
-                         "attachment; filename=\"" + std::string(ws) + "-session-" + std::string(n) + ".pdf\"");
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + std::string(ws) + "-session-" +
+                                                    std::string(n) + ".pdf\"");
   return r;
 }
 
@@ -236,24 +248,32 @@ api_response domain_api::list_versions(const caller& c, std::string_view doc) co
   if (!l) return from_error(l.err(), 500);
   json::array out;
   for (const auto& v : *l)
-    out.push_back(json::object{{"number", v.number}, {"label", v.label},   {"author", v.author},
-                               {"time", v.time},     {"at_seq", v.at_seq}, {"size", v.size}});
+    out.push_back(json::object{{"number", v.number},
+                               {"label", v.label},
+                               {"author", v.author},
+                               {"time", v.time},
+                               {"at_seq", v.at_seq},
+                               {"size", v.size}});
   return ok_json(json::object{{"doc", doc}, {"versions", std::move(out)}});
 }
 
-api_response domain_api::save_version(const caller& c, std::string_view doc, std::string_view body, time_ms now) {
-  if (!can_write(c, doc)) return err(403, "saving a version needs write access to '" + std::string(doc) + "'");
+api_response domain_api::save_version(const caller& c, std::string_view doc, std::string_view body,
+                                      time_ms now) {
+  if (!can_write(c, doc))
+    return err(403, "saving a version needs write access to '" + std::string(doc) + "'");
   auto v = parse_body(body, true);
   if (!v) return from_error(v.err());
   std::string label;
   if (v->is_object())
-    if (const auto* l = v->get_object().if_contains("label"); l && l->is_string()) label = std::string(l->get_string());
+    if (const auto* l = v->get_object().if_contains("label"); l && l->is_string())
+      label = std::string(l->get_string());
   if (label.size() > 200) return err(400, "\"label\" is longer than 200 bytes");
   (void)now;
   version_service vs(store_);
   auto saved = vs.save(doc, label, c.name.empty() ? c.user : c.name);
   if (!saved) return from_error(saved.err(), 500);
-  return ok_json(json::object{{"number", saved->number}, {"label", saved->label}, {"time", saved->time}}, 201);
+  return ok_json(json::object{{"number", saved->number}, {"label", saved->label}, {"time", saved->time}},
+                 201);
 }
 
 api_response domain_api::get_version(const caller& c, std::string_view doc, std::string_view n,
@@ -329,7 +349,8 @@ api_response domain_api::add_comment(const caller& c, std::string_view doc, std:
   ce.author = c.name.empty() ? c.user : c.name;
   ce.created_at = now;
   if (const auto* t = o.if_contains("text"); t && t->is_string()) ce.text = std::string(t->get_string());
-  if (const auto* e = o.if_contains("element_id"); e && e->is_string()) ce.element_id = std::string(e->get_string());
+  if (const auto* e = o.if_contains("element_id"); e && e->is_string())
+    ce.element_id = std::string(e->get_string());
   auto d = load_doc(store_, doc);
   if (!d) return from_error(d.err(), 500);
   auto u = domain::add_comment(*d, ce);

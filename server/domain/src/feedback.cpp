@@ -33,7 +33,8 @@ result<crdt::bytes> add_feedback(crdt::doc& plan, const feedback_entry& f) {
     for (const auto& g : goals.to_vector()) {
       if (!g.is_type() || g.kind() != crdt::type_kind::map) continue;
       auto id = g.as_map().get("id");
-      if (id && id->is_any() && id->as_any().is_string() && id->as_any().as_string() == f.goal_id) found = true;
+      if (id && id->is_any() && id->as_any().is_string() && id->as_any().as_string() == f.goal_id)
+        found = true;
     }
     if (!found) return error{"no goal '" + f.goal_id + "' in this plan"};
   }

@@ -13,14 +13,22 @@ std::string ics_escape(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case ';': out += "\\;"; break;
-      case ',': out += "\\,"; break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case ';':
+        out += "\\;";
+        break;
+      case ',':
+        out += "\\,";
+        break;
       case '\r':
         if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
         out += "\\n";
         break;
-      case '\n': out += "\\n"; break;
+      case '\n':
+        out += "\\n";
+        break;
       default:
         // Other control characters are not allowed in TEXT (RFC 5545 3.3.11); drop them.
         if (static_cast<unsigned char>(c) < 0x20 && c != '\t') break;

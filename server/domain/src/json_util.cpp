@@ -1,11 +1,10 @@
 // JSON writer over Boost.JSON values with JavaScript-like number formatting.
 #include "tandem/domain/json_util.hpp"
 
+#include <boost/json.hpp>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-
-#include <boost/json.hpp>
 
 namespace tandem::domain {
 
@@ -70,8 +69,11 @@ void write(const boost::json::value& v, std::string& out, bool pretty, int inden
       out += ']';
       return;
     }
-    case boost::json::kind::double_: out += number(v.get_double()); return;
-    default: out += boost::json::serialize(v);
+    case boost::json::kind::double_:
+      out += number(v.get_double());
+      return;
+    default:
+      out += boost::json::serialize(v);
   }
 }
 

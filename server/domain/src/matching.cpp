@@ -3,13 +3,12 @@
 #include "tandem/domain/matching.hpp"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <set>
-
-#include <boost/json.hpp>
 
 #include "tandem/domain/tz.hpp"
 
@@ -75,8 +74,8 @@ std::string describe_interval(const interval& iv) {
 
 }  // namespace
 
-result<std::vector<interval>> availability_in_week(const std::vector<weekly_slot>& slots, const std::string& zone,
-                                                   std::int64_t week_start_day) {
+result<std::vector<interval>> availability_in_week(const std::vector<weekly_slot>& slots,
+                                                   const std::string& zone, std::int64_t week_start_day) {
   auto tz = locate_zone(zone);
   if (!tz) return tz.err();
   const std::int64_t lo = week_start_day * k_day, hi = lo + 7 * k_day;
@@ -123,7 +122,8 @@ pair_score score_prepared(const profile& mentor, const profile& mentee, const st
   std::set<std::string> uni = a;
   uni.insert(b.begin(), b.end());
   std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(ps.shared_tags));
-  ps.jaccard = uni.empty() ? 0.0 : static_cast<double>(ps.shared_tags.size()) / static_cast<double>(uni.size());
+  ps.jaccard =
+      uni.empty() ? 0.0 : static_cast<double>(ps.shared_tags.size()) / static_cast<double>(uni.size());
 
   std::set<std::string> la(mentor.languages.begin(), mentor.languages.end()),
       lb(mentee.languages.begin(), mentee.languages.end());
@@ -138,7 +138,8 @@ pair_score score_prepared(const profile& mentor, const profile& mentee, const st
   double avail = opt.target_overlap_hours > 0 ? std::min(ps.overlap_hours / opt.target_overlap_hours, 1.0)
                                               : (secs > 0 ? 1.0 : 0.0);
   double wsum = opt.w_tags + opt.w_language + opt.w_availability;
-  double score = 100.0 * (opt.w_tags * ps.jaccard + opt.w_language * lang + opt.w_availability * avail) / wsum;
+  double score =
+      100.0 * (opt.w_tags * ps.jaccard + opt.w_language * lang + opt.w_availability * avail) / wsum;
   ps.score_milli = std::llround(score * 1000.0);
   ps.score = static_cast<double>(ps.score_milli) / 1000.0;
 
@@ -163,14 +164,16 @@ pair_score score_prepared(const profile& mentor, const profile& mentee, const st
     e += "No shared language. ";
   } else {
     e += "Shared language: ";
-    for (std::size_t k = 0; k < ps.shared_languages.size(); ++k) e += (k ? ", " : "") + ps.shared_languages[k];
+    for (std::size_t k = 0; k < ps.shared_languages.size(); ++k)
+      e += (k ? ", " : "") + ps.shared_languages[k];
     e += ". ";
   }
   e += fmt(ps.overlap_hours, 1) + " h/week of overlapping availability in the week of " +
        format_date(opt.week_start_day);
   if (!ps.overlap.empty()) {
     e += " (";
-    for (std::size_t k = 0; k < ps.overlap.size() && k < 4; ++k) e += (k ? ", " : "") + describe_interval(ps.overlap[k]);
+    for (std::size_t k = 0; k < ps.overlap.size() && k < 4; ++k)
+      e += (k ? ", " : "") + describe_interval(ps.overlap[k]);
     if (ps.overlap.size() > 4) e += ", ...";
     e += " UTC)";
   }
@@ -220,7 +223,7 @@ std::vector<int> solve_assignment(const std::vector<std::vector<std::int64_t>>& 
       if (weight[i][j] >= 0) best = std::max(best, gain(i, j));
     max_gain_sum += best;
   }
-  const std::int64_t forbidden = max_gain_sum + 1;  // worse than leaving every row unassigned
+  const std::int64_t forbidden = max_gain_sum + 1;                 // worse than leaving every row unassigned
   auto cost = [&](std::size_t i, std::size_t c) -> std::int64_t {  // 0-based
     if (c >= real_cols) return 0;
     std::size_t j = col_group[c];
@@ -291,11 +294,13 @@ result<std::string> get_string(const json::object& o, std::string_view key, bool
   return std::string(s);
 }
 
-result<std::vector<std::string>> get_strings(const json::object& o, std::string_view key, const std::string& where) {
+result<std::vector<std::string>> get_strings(const json::object& o, std::string_view key,
+                                             const std::string& where) {
   std::vector<std::string> out;
   auto it = o.find(key);
   if (it == o.end() || it->value().is_null()) return out;
-  if (!it->value().is_array()) return error{where + ": \"" + std::string(key) + "\" must be an array of strings"};
+  if (!it->value().is_array())
+    return error{where + ": \"" + std::string(key) + "\" must be an array of strings"};
   const auto& a = it->value().get_array();
   if (a.size() > k_max_tags) return error{where + ": too many entries in \"" + std::string(key) + "\""};
   for (const auto& x : a) {
@@ -313,7 +318,8 @@ result<int> parse_day(const json::value& v, const std::string& where) {
   if (v.is_string()) {
     std::string s = lower(v.get_string());
     static const char* names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-    static const char* full[7] = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"};
+    static const char* full[7] = {"monday", "tuesday",  "wednesday", "thursday",
+                                  "friday", "saturday", "sunday"};
     for (int d = 0; d < 7; ++d)
       if (s == names[d] || s == full[d]) return d;
   }
@@ -403,7 +409,8 @@ result<match_problem> parse_match_problem(const json::value& v) {
   for (bool mentor : {true, false}) {
     const char* key = mentor ? "mentors" : "mentees";
     auto it = o.find(key);
-    if (it == o.end() || !it->value().is_array()) return error{std::string("\"") + key + "\" must be an array"};
+    if (it == o.end() || !it->value().is_array())
+      return error{std::string("\"") + key + "\" must be an array"};
     const auto& a = it->value().get_array();
     if (a.size() > k_max_people) return error{std::string("at most 500 ") + key};
     std::set<std::string> ids;
@@ -464,12 +471,14 @@ result<match_result> solve_match(const match_problem& p) {
   const std::size_t n = p.mentees.size(), g = p.mentors.size();
   std::vector<std::vector<interval>> av_m(g), av_e(n);
   for (std::size_t j = 0; j < g; ++j) {
-    auto a = availability_in_week(p.mentors[j].availability, p.mentors[j].time_zone, p.options.week_start_day);
+    auto a =
+        availability_in_week(p.mentors[j].availability, p.mentors[j].time_zone, p.options.week_start_day);
     if (!a) return error{"mentor '" + p.mentors[j].id + "': " + a.err().message};
     av_m[j] = std::move(*a);
   }
   for (std::size_t i = 0; i < n; ++i) {
-    auto a = availability_in_week(p.mentees[i].availability, p.mentees[i].time_zone, p.options.week_start_day);
+    auto a =
+        availability_in_week(p.mentees[i].availability, p.mentees[i].time_zone, p.options.week_start_day);
     if (!a) return error{"mentee '" + p.mentees[i].id + "': " + a.err().message};
     av_e[i] = std::move(*a);
   }
@@ -488,8 +497,9 @@ result<match_result> solve_match(const match_problem& p) {
       r.unmatched.push_back(i);
       bool any = false;
       for (std::size_t j = 0; j < g; ++j) any = any || (weight[i][j] >= 0 && cap[j] > 0);
-      r.unmatched_reason.push_back(any ? "every suitable mentor is at capacity with a better overall fit"
-                                       : "no mentor is eligible (shared language, minimum score or capacity 0)");
+      r.unmatched_reason.push_back(
+          any ? "every suitable mentor is at capacity with a better overall fit"
+              : "no mentor is eligible (shared language, minimum score or capacity 0)");
       continue;
     }
     auto j = static_cast<std::size_t>(a[i]);
@@ -520,7 +530,8 @@ json::value match_result_to_json(const match_problem& p, const match_result& r) 
     o["shared_languages"] = std::move(langs);
     o["overlap_hours"] = std::round(a.detail.overlap_hours * 1000.0) / 1000.0;
     json::array ov;
-    for (const auto& iv : a.detail.overlap) ov.push_back(json::object{{"start", format_utc(iv.start)}, {"end", format_utc(iv.end)}});
+    for (const auto& iv : a.detail.overlap)
+      ov.push_back(json::object{{"start", format_utc(iv.start)}, {"end", format_utc(iv.end)}});
     o["overlap"] = std::move(ov);
     o["explanation"] = a.detail.explanation;
     pairs.push_back(std::move(o));

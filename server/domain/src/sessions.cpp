@@ -1,9 +1,8 @@
 // Session records, start/end transitions and the .ics schedule.
 #include "tandem/domain/sessions.hpp"
 
-#include <cstdio>
-
 #include <boost/json.hpp>
+#include <cstdio>
 
 #include "tandem/domain/ics.hpp"
 #include "tandem/domain/templates.hpp"
@@ -59,7 +58,8 @@ result<session> session_from_json(const json::value& v) {
       if (const auto* d = xo.if_contains("doc"); d && d->is_string()) sv.doc = std::string(d->get_string());
       if (const auto* d = xo.if_contains("number"); d && d->is_number())
         sv.number = static_cast<std::uint32_t>(d->to_number<std::int64_t>());
-      if (const auto* d = xo.if_contains("label"); d && d->is_string()) sv.label = std::string(d->get_string());
+      if (const auto* d = xo.if_contains("label"); d && d->is_string())
+        sv.label = std::string(d->get_string());
       s.versions.push_back(std::move(sv));
     }
   if (const auto* p = o.if_contains("has_pdf"); p && p->is_bool()) s.has_pdf = p->get_bool();
@@ -117,7 +117,8 @@ result<session_request> parse_session_request(const json::value& v) {
   if (auto s = str("time", r.time, 5, true); !s) return s.err();
   if (auto s = str("time_zone", r.time_zone, 64, false); !s) return s.err();
   if (const auto* d = o.if_contains("duration_minutes"); d && !d->is_null()) {
-    if (!d->is_int64() && !d->is_uint64()) return error{"session: \"duration_minutes\" must be a whole number"};
+    if (!d->is_int64() && !d->is_uint64())
+      return error{"session: \"duration_minutes\" must be a whole number"};
     auto m = d->to_number<std::int64_t>();
     if (m < 5 || m > 720) return error{"session: \"duration_minutes\" must be 5..720"};
     r.duration_minutes = static_cast<int>(m);
@@ -222,7 +223,8 @@ result<session> session_service::start(std::string_view ws, std::uint32_t number
   std::lock_guard lock(mu_);
   auto cur = get(ws, number);
   if (!cur) return cur.err();
-  if (!cur->has_value()) return error{"no session " + std::to_string(number) + " in '" + std::string(ws) + "'"};
+  if (!cur->has_value())
+    return error{"no session " + std::to_string(number) + " in '" + std::string(ws) + "'"};
   session s = **cur;
   if (s.status == "ended") return error{"session " + std::to_string(number) + " has already ended"};
   if (s.status == "started") return s;
@@ -245,7 +247,8 @@ result<session> session_service::end(std::string_view ws, std::uint32_t number, 
   std::lock_guard lock(mu_);
   auto cur = get(ws, number);
   if (!cur) return cur.err();
-  if (!cur->has_value()) return error{"no session " + std::to_string(number) + " in '" + std::string(ws) + "'"};
+  if (!cur->has_value())
+    return error{"no session " + std::to_string(number) + " in '" + std::string(ws) + "'"};
   session s = **cur;
   if (s.status == "ended") return s;
   if (s.status != "started") return error{"session " + std::to_string(number) + " has not started"};
@@ -262,11 +265,13 @@ result<session> session_service::end(std::string_view ws, std::uint32_t number, 
   return s;
 }
 
-status session_service::store_pdf(std::string_view ws, std::uint32_t number, const std::vector<std::uint8_t>& pdf) {
+status session_service::store_pdf(std::string_view ws, std::uint32_t number,
+                                  const std::vector<std::uint8_t>& pdf) {
   std::lock_guard lock(mu_);
   auto cur = get(ws, number);
   if (!cur) return cur.err();
-  if (!cur->has_value()) return error{"no session " + std::to_string(number) + " in '" + std::string(ws) + "'"};
+  if (!cur->has_value())
+    return error{"no session " + std::to_string(number) + " in '" + std::string(ws) + "'"};
   if (auto r = store_.kv_put(pdf_key(ws, number), pdf); !r) return error{storage_message(r.err())};
   session s = **cur;
   s.has_pdf = true;
@@ -298,9 +303,11 @@ result<std::string> session_service::ics(std::string_view ws, std::int64_t now_u
     std::string desc;
     if (!s.agenda.empty()) {
       desc = "Agenda:";
-      for (std::size_t i = 0; i < s.agenda.size(); ++i) desc += "\n" + std::to_string(i + 1) + ". " + s.agenda[i];
+      for (std::size_t i = 0; i < s.agenda.size(); ++i)
+        desc += "\n" + std::to_string(i + 1) + ". " + s.agenda[i];
     }
-    if (!(*w)->meeting_link.empty()) desc += (desc.empty() ? "" : "\n\n") + std::string("Join: ") + (*w)->meeting_link;
+    if (!(*w)->meeting_link.empty())
+      desc += (desc.empty() ? "" : "\n\n") + std::string("Join: ") + (*w)->meeting_link;
     e.description = desc;
     e.location = (*w)->meeting_link;
     bool url_ok = !(*w)->meeting_link.empty();

@@ -46,7 +46,8 @@ crdt::bytes make_session_board(std::string_view title, const std::vector<std::st
     meta.set(t, "createdAt", static_cast<double>(created_at_ms));
     meta.set(t, "background", "#ffffff");
     auto elements = d.get_map("elements");
-    auto common = [&](crdt::map_ref e, const char* type, double x, double y, double w, double h, const char* index) {
+    auto common = [&](crdt::map_ref e, const char* type, double x, double y, double w, double h,
+                      const char* index) {
       e.set(t, "type", type);
       e.set(t, "x", x);
       e.set(t, "y", y);

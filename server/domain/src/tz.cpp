@@ -170,7 +170,9 @@ std::int64_t rule_day(const posix_rule::date_rule& r, int year) {
 result<posix_rule> parse_posix_tz(std::string_view s) {
   posix_rule r;
   std::size_t i = 0;
-  auto bad = [&](const char* what) { return error{std::string("bad POSIX TZ string '") + std::string(s) + "': " + what}; };
+  auto bad = [&](const char* what) {
+    return error{std::string("bad POSIX TZ string '") + std::string(s) + "': " + what};
+  };
   if (!parse_abbr(s, i, r.std_abbr)) return bad("standard abbreviation");
   std::int32_t off = 0;
   if (!parse_hms(s, i, off, true, 24)) return bad("standard offset");
@@ -306,8 +308,12 @@ time_zone::lookup time_zone::find(std::int64_t utc) const {
   return {t.offset, t.dst};
 }
 
-std::int32_t time_zone::offset_at(std::int64_t utc) const { return find(utc).offset; }
-bool time_zone::is_dst_at(std::int64_t utc) const { return find(utc).dst; }
+std::int32_t time_zone::offset_at(std::int64_t utc) const {
+  return find(utc).offset;
+}
+bool time_zone::is_dst_at(std::int64_t utc) const {
+  return find(utc).dst;
+}
 
 std::int64_t time_zone::local_to_utc(std::int64_t local) const {
   // Offsets in effect a little more than a day either side; a wall time maps to UTC with
@@ -378,8 +384,8 @@ std::string format_utc(std::int64_t utc) {
   std::int64_t days = floor_div(utc, k_day);
   std::int64_t sec = utc - days * k_day;
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", format_date(days).c_str(), static_cast<int>(sec / 3600),
-                static_cast<int>(sec / 60 % 60), static_cast<int>(sec % 60));
+  std::snprintf(buf, sizeof buf, "%sT%02d:%02d:%02dZ", format_date(days).c_str(),
+                static_cast<int>(sec / 3600), static_cast<int>(sec / 60 % 60), static_cast<int>(sec % 60));
   return buf;
 }
 

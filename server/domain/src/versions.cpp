@@ -1,9 +1,8 @@
 // Version save/list/view, restore as new CRDT operations, and log replay.
 #include "tandem/domain/versions.hpp"
 
-#include <map>
-
 #include <boost/json.hpp>
+#include <map>
 
 #include "tandem/crdt/lib0.hpp"
 #include "tandem/domain/workspace.hpp"
@@ -12,7 +11,9 @@ namespace tandem::domain {
 
 namespace {
 
-std::string crdt_message(const crdt::error& e) { return e.to_string(); }
+std::string crdt_message(const crdt::error& e) {
+  return e.to_string();
+}
 
 // UTF-16 code units of a UTF-8 string (Y.Text indexes count UTF-16 units).
 std::size_t utf16_length(std::string_view s) {
@@ -31,7 +32,8 @@ bool same_value(const crdt::value& a, const crdt::value& b) {
 }
 
 void copy_map(crdt::transaction& t, crdt::map_ref dst, const crdt::map_ref& src);
-void copy_array(crdt::transaction& t, crdt::array_ref dst, std::size_t at, const std::vector<crdt::value>& src);
+void copy_array(crdt::transaction& t, crdt::array_ref dst, std::size_t at,
+                const std::vector<crdt::value>& src);
 void copy_text(crdt::transaction& t, crdt::text_ref dst, std::size_t at, const crdt::text_ref& src);
 
 void set_copy(crdt::transaction& t, crdt::map_ref dst, const std::string& key, const crdt::value& v) {
@@ -40,9 +42,15 @@ void set_copy(crdt::transaction& t, crdt::map_ref dst, const std::string& key, c
     return;
   }
   switch (v.kind()) {
-    case crdt::type_kind::map: copy_map(t, dst.set_map(t, key), v.as_map()); break;
-    case crdt::type_kind::array: copy_array(t, dst.set_array(t, key), 0, v.as_array().to_vector()); break;
-    case crdt::type_kind::text: copy_text(t, dst.set_text(t, key), 0, v.as_text()); break;
+    case crdt::type_kind::map:
+      copy_map(t, dst.set_map(t, key), v.as_map());
+      break;
+    case crdt::type_kind::array:
+      copy_array(t, dst.set_array(t, key), 0, v.as_array().to_vector());
+      break;
+    case crdt::type_kind::text:
+      copy_text(t, dst.set_text(t, key), 0, v.as_text());
+      break;
     default:
       // XML types are not part of the board/plan schemas; keep their JSON form.
       dst.set(t, key, crdt::any(v.to_json()));
@@ -54,7 +62,8 @@ void copy_map(crdt::transaction& t, crdt::map_ref dst, const crdt::map_ref& src)
     if (auto v = src.get(k)) set_copy(t, dst, k, *v);
 }
 
-void copy_array(crdt::transaction& t, crdt::array_ref dst, std::size_t at, const std::vector<crdt::value>& src) {
+void copy_array(crdt::transaction& t, crdt::array_ref dst, std::size_t at,
+                const std::vector<crdt::value>& src) {
   std::vector<crdt::any> run;  // consecutive plain values go in one insert
   std::size_t pos = at;
   auto flush = [&] {
@@ -71,10 +80,17 @@ void copy_array(crdt::transaction& t, crdt::array_ref dst, std::size_t at, const
     }
     flush();
     switch (v.kind()) {
-      case crdt::type_kind::map: copy_map(t, dst.insert_map(t, pos), v.as_map()); break;
-      case crdt::type_kind::array: copy_array(t, dst.insert_array(t, pos), 0, v.as_array().to_vector()); break;
-      case crdt::type_kind::text: copy_text(t, dst.insert_text(t, pos), 0, v.as_text()); break;
-      default: dst.insert(t, pos, {crdt::any(v.to_json())});
+      case crdt::type_kind::map:
+        copy_map(t, dst.insert_map(t, pos), v.as_map());
+        break;
+      case crdt::type_kind::array:
+        copy_array(t, dst.insert_array(t, pos), 0, v.as_array().to_vector());
+        break;
+      case crdt::type_kind::text:
+        copy_text(t, dst.insert_text(t, pos), 0, v.as_text());
+        break;
+      default:
+        dst.insert(t, pos, {crdt::any(v.to_json())});
     }
     ++pos;
   }
@@ -135,10 +151,17 @@ void sync_array(crdt::transaction& t, crdt::array_ref cur, const crdt::array_ref
 bool sync_in_place(crdt::transaction& t, const crdt::value& cur, const crdt::value& tgt) {
   if (!cur.is_type() || !tgt.is_type() || cur.kind() != tgt.kind()) return false;
   switch (cur.kind()) {
-    case crdt::type_kind::map: sync_map(t, cur.as_map(), tgt.as_map()); return true;
-    case crdt::type_kind::array: sync_array(t, cur.as_array(), tgt.as_array()); return true;
-    case crdt::type_kind::text: sync_text(t, cur.as_text(), tgt.as_text()); return true;
-    default: return false;
+    case crdt::type_kind::map:
+      sync_map(t, cur.as_map(), tgt.as_map());
+      return true;
+    case crdt::type_kind::array:
+      sync_array(t, cur.as_array(), tgt.as_array());
+      return true;
+    case crdt::type_kind::text:
+      sync_text(t, cur.as_text(), tgt.as_text());
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -161,7 +184,8 @@ void sync_array(crdt::transaction& t, crdt::array_ref cur, const crdt::array_ref
   std::size_t pre = 0;
   while (pre < a.size() && pre < b.size() && same_value(a[pre], b[pre])) ++pre;
   std::size_t suf = 0;
-  while (suf < a.size() - pre && suf < b.size() - pre && same_value(a[a.size() - 1 - suf], b[b.size() - 1 - suf]))
+  while (suf < a.size() - pre && suf < b.size() - pre &&
+         same_value(a[a.size() - 1 - suf], b[b.size() - 1 - suf]))
     ++suf;
   std::size_t na = a.size() - pre - suf, nb = b.size() - pre - suf;
   // Same count of changed entries: update each in place where the types agree (a goal whose
@@ -176,15 +200,16 @@ void sync_array(crdt::transaction& t, crdt::array_ref cur, const crdt::array_ref
     return;
   }
   if (na > 0) cur.remove(t, pre, na);
-  copy_array(t, cur, pre, std::vector<crdt::value>(b.begin() + static_cast<std::ptrdiff_t>(pre),
-                                                   b.begin() + static_cast<std::ptrdiff_t>(pre + nb)));
+  copy_array(t, cur, pre,
+             std::vector<crdt::value>(b.begin() + static_cast<std::ptrdiff_t>(pre),
+                                      b.begin() + static_cast<std::ptrdiff_t>(pre + nb)));
 }
 
 enum class root_kind { map, array, text };
 
 root_kind kind_of_root(const std::string& name, const std::string& json_of_version_root) {
   static const std::map<std::string, root_kind, std::less<>> schema = {
-      {"meta", root_kind::map},       {"elements", root_kind::map}, {"goals", root_kind::array},
+      {"meta", root_kind::map},       {"elements", root_kind::map},   {"goals", root_kind::array},
       {"checkins", root_kind::array}, {"feedback", root_kind::array}, {"notes", root_kind::text}};
   if (auto it = schema.find(name); it != schema.end()) return it->second;
   char c = json_of_version_root.empty() ? '{' : json_of_version_root[0];
@@ -200,7 +225,8 @@ result<crdt::doc> load_doc(const storage::store& s, std::string_view doc_name) {
   if (!st->found) return d;
   if (!st->snapshot.empty())
     if (auto r = d.apply_update(st->snapshot); !r)
-      return error{"document '" + std::string(doc_name) + "' snapshot does not decode: " + crdt_message(r.error())};
+      return error{"document '" + std::string(doc_name) +
+                   "' snapshot does not decode: " + crdt_message(r.error())};
   for (const auto& e : st->log)
     if (auto r = d.apply_update(e.data); !r)
       return error{"document '" + std::string(doc_name) + "' update " + std::to_string(e.seq) +
@@ -234,9 +260,15 @@ result<crdt::bytes> apply_restore(crdt::doc& current, crdt::bytes_view version_s
   current.transact([&](crdt::transaction& t) {
     for (const auto& [name, kind] : kinds) {
       switch (kind) {
-        case root_kind::map: sync_map(t, current.get_map(name), target.get_map(name)); break;
-        case root_kind::array: sync_array(t, current.get_array(name), target.get_array(name)); break;
-        case root_kind::text: sync_text(t, current.get_text(name), target.get_text(name)); break;
+        case root_kind::map:
+          sync_map(t, current.get_map(name), target.get_map(name));
+          break;
+        case root_kind::array:
+          sync_array(t, current.get_array(name), target.get_array(name));
+          break;
+        case root_kind::text:
+          sync_text(t, current.get_text(name), target.get_text(name));
+          break;
       }
     }
   });
@@ -260,19 +292,22 @@ result<std::vector<storage::version_info>> version_service::list(std::string_vie
   return *v;
 }
 
-result<std::optional<crdt::bytes>> version_service::state(std::string_view doc_name, std::uint32_t number) const {
+result<std::optional<crdt::bytes>> version_service::state(std::string_view doc_name,
+                                                          std::uint32_t number) const {
   auto v = store_.read_version(doc_name, number);
   if (!v) return error{storage_message(v.err())};
   if (!v->has_value()) return std::optional<crdt::bytes>{};
   return std::optional<crdt::bytes>((*v)->state);
 }
 
-result<std::optional<std::string>> version_service::json(std::string_view doc_name, std::uint32_t number) const {
+result<std::optional<std::string>> version_service::json(std::string_view doc_name,
+                                                         std::uint32_t number) const {
   auto st = state(doc_name, number);
   if (!st) return st.err();
   if (!st->has_value()) return std::optional<std::string>{};
   crdt::doc d;
-  if (auto r = d.apply_update(**st); !r) return error{"version state does not decode: " + crdt_message(r.error())};
+  if (auto r = d.apply_update(**st); !r)
+    return error{"version state does not decode: " + crdt_message(r.error())};
   return std::optional<std::string>(d.to_json());
 }
 
@@ -311,7 +346,8 @@ result<replay_result> replay(const storage::store& s, std::string_view doc_name,
   }
   if (!before.empty()) {
     auto merged = crdt::merge_updates(before);
-    if (!merged) return error{"replay: merging the history before 'from' failed: " + crdt_message(merged.error())};
+    if (!merged)
+      return error{"replay: merging the history before 'from' failed: " + crdt_message(merged.error())};
     r.base = std::move(*merged);
   }
   return r;

@@ -4,10 +4,9 @@
 //   revoked/<token_id> {"at": ms}
 #include "tandem/domain/workspace.hpp"
 
+#include <boost/json.hpp>
 #include <cstdio>
 #include <random>
-
-#include <boost/json.hpp>
 
 #include "tandem/domain/templates.hpp"
 #include "tandem/domain/tz.hpp"
@@ -22,7 +21,8 @@ std::string storage_message(const storage::error& e) {
 
 status put_json(storage::store& s, std::string_view key, const json::value& v) {
   std::string text = json::serialize(v);
-  auto r = s.kv_put(key, storage::bytes_view(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+  auto r =
+      s.kv_put(key, storage::bytes_view(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
   if (!r) return error{storage_message(r.err())};
   return ok_status();
 }
@@ -42,8 +42,8 @@ bool valid_workspace_id(std::string_view id) {
   if (id.empty() || id.size() > 64 || id == "." || id == "..") return false;
   if (id.find("..") != std::string_view::npos) return false;
   for (char c : id) {
-    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-              c == '~' || c == '-';
+    bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
+              c == '_' || c == '~' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -122,7 +122,8 @@ result<person> parse_person(const json::value& v, const std::string& where) {
 result<workspace> workspace_from_record(const json::value& v) {
   auto w = parse_workspace(v);
   if (!w) return w.err();
-  if (const auto* c = v.as_object().if_contains("created"); c && c->is_number()) w->created = c->to_number<time_ms>();
+  if (const auto* c = v.as_object().if_contains("created"); c && c->is_number())
+    w->created = c->to_number<time_ms>();
   return w;
 }
 
@@ -165,10 +166,11 @@ json::value to_json(const workspace& w) {
 }
 
 json::value to_json(const invite& i) {
-  return json::object{{"token_id", i.token_id}, {"workspace", i.workspace}, {"person_id", i.person_id},
-                      {"name", i.name},         {"role", i.role},           {"prefix", i.prefix},
-                      {"created", i.created},   {"expires", i.expires},     {"revoked", i.revoked},
-                      {"revoked_at", i.revoked_at}};
+  return json::object{{"token_id", i.token_id},   {"workspace", i.workspace},
+                      {"person_id", i.person_id}, {"name", i.name},
+                      {"role", i.role},           {"prefix", i.prefix},
+                      {"created", i.created},     {"expires", i.expires},
+                      {"revoked", i.revoked},     {"revoked_at", i.revoked_at}};
 }
 
 result<workspace> parse_workspace(const json::value& v) {
@@ -182,7 +184,8 @@ result<workspace> parse_workspace(const json::value& v) {
   auto id = str_field(o, "id", false, 64, "workspace");
   if (!id) return id.err();
   w.id = id->empty() ? slug(w.title) : *id;
-  if (!valid_workspace_id(w.id)) return error{"workspace: \"id\" must be 1-64 of [A-Za-z0-9._~-] without \"..\""};
+  if (!valid_workspace_id(w.id))
+    return error{"workspace: \"id\" must be 1-64 of [A-Za-z0-9._~-] without \"..\""};
   auto link = str_field(o, "meeting_link", false, 2000, "workspace");
   if (!link) return link.err();
   w.meeting_link = *link;
@@ -292,7 +295,8 @@ result<invite> workspace_service::create_invite(std::string_view workspace_id, s
   i.created = now;
   i.expires = expires;
   if (person_id.empty()) {
-    if (viewer_name.empty() || viewer_name.size() > 200) return error{"a viewer invite needs a name (1-200 bytes)"};
+    if (viewer_name.empty() || viewer_name.size() > 200)
+      return error{"a viewer invite needs a name (1-200 bytes)"};
     i.role = "viewer";
     i.name = std::string(viewer_name);
   } else if (person_id == ws.mentor.id) {
@@ -353,7 +357,8 @@ result<std::vector<invite>> workspace_service::list_invites(std::string_view wor
 status workspace_service::revoke(std::string_view token_id, time_ms now) {
   if (token_id.empty() || token_id.size() > 128) return error{"token id must be 1-128 bytes"};
   if (is_revoked(token_id)) return ok_status();
-  if (auto st = put_json(store_, "revoked/" + std::string(token_id), json::object{{"at", now}}); !st) return st.err();
+  if (auto st = put_json(store_, "revoked/" + std::string(token_id), json::object{{"at", now}}); !st)
+    return st.err();
   std::vector<std::function<void(const std::string&)>> listeners;
   {
     std::unique_lock lock(mu_);

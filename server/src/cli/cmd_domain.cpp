@@ -1,11 +1,10 @@
 // Domain commands: `tandem match FILE.json` prints the optimal mentor/mentee assignment as
 // JSON (the same computation as POST /api/match); "-" reads standard input.
+#include <boost/json.hpp>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
-
-#include <boost/json.hpp>
 
 #include "cli/commands.hpp"
 #include "tandem/domain/json_util.hpp"
@@ -21,7 +20,8 @@ namespace {
 }  // namespace
 
 void register_domain_commands(CLI::App& app) {
-  auto* match = app.add_subcommand("match", "Match mentees to mentors (optimal assignment) and print it as JSON");
+  auto* match =
+      app.add_subcommand("match", "Match mentees to mentors (optimal assignment) and print it as JSON");
   auto file = std::make_shared<std::string>();
   auto compact = std::make_shared<bool>(false);
   match->add_option("FILE", *file, "JSON file with mentors, mentees and options ('-' for stdin)")->required();

@@ -8,13 +8,12 @@
 // revocation are for the workspace's mentor and admins; creating workspaces and matching
 // are for admins (matching also for mentors).
 #pragma once
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "tandem/domain/sessions.hpp"
 #include "tandem/domain/versions.hpp"
@@ -55,7 +54,8 @@ class domain_api {
   [[nodiscard]] api_response get_workspace(const caller& c, std::string_view ws) const;
   // POST /api/workspaces/{ws}/invites {person_id} or {viewer_name}, optional expires (ms)
   // server: sign the token as for create_workspace.
-  [[nodiscard]] api_response create_invite(const caller& c, std::string_view ws, std::string_view body, time_ms now);
+  [[nodiscard]] api_response create_invite(const caller& c, std::string_view ws, std::string_view body,
+                                           time_ms now);
   // GET /api/workspaces/{ws}/invites
   [[nodiscard]] api_response list_invites(const caller& c, std::string_view ws) const;
   // POST /api/invites/{token_id}/revoke
@@ -68,16 +68,19 @@ class domain_api {
   // GET /api/workspaces/{ws}/sessions.ics (text/calendar attachment)
   [[nodiscard]] api_response sessions_ics(const caller& c, std::string_view ws, std::int64_t now_s) const;
   // POST /api/workspaces/{ws}/sessions/{n}/start
-  [[nodiscard]] api_response start_session(const caller& c, std::string_view ws, std::string_view n, time_ms now);
+  [[nodiscard]] api_response start_session(const caller& c, std::string_view ws, std::string_view n,
+                                           time_ms now);
   // POST /api/workspaces/{ws}/sessions/{n}/end
   // server: render the board + plan PDF off the I/O threads, then session_service::store_pdf.
-  [[nodiscard]] api_response end_session(const caller& c, std::string_view ws, std::string_view n, time_ms now);
+  [[nodiscard]] api_response end_session(const caller& c, std::string_view ws, std::string_view n,
+                                         time_ms now);
   // GET /api/workspaces/{ws}/sessions/{n}/pdf (application/pdf)
   [[nodiscard]] api_response session_pdf(const caller& c, std::string_view ws, std::string_view n) const;
   // GET /api/docs/{doc}/versions
   [[nodiscard]] api_response list_versions(const caller& c, std::string_view doc) const;
   // POST /api/docs/{doc}/versions {label?}
-  [[nodiscard]] api_response save_version(const caller& c, std::string_view doc, std::string_view body, time_ms now);
+  [[nodiscard]] api_response save_version(const caller& c, std::string_view doc, std::string_view body,
+                                          time_ms now);
   // GET /api/docs/{doc}/versions/{n}  (JSON content; format "update" gives the v1 bytes)
   [[nodiscard]] api_response get_version(const caller& c, std::string_view doc, std::string_view n,
                                          std::string_view format) const;

@@ -15,8 +15,8 @@ struct error {
 template <class T>
 class [[nodiscard]] result {
  public:
-  result(T value) : v_(std::move(value)) {}          // NOLINT: implicit on purpose
-  result(error e) : v_(std::move(e)) {}              // NOLINT: implicit on purpose
+  result(T value) : v_(std::move(value)) {}  // NOLINT: implicit on purpose
+  result(error e) : v_(std::move(e)) {}      // NOLINT: implicit on purpose
   [[nodiscard]] bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
   [[nodiscard]] T& value() & { return std::get<0>(v_); }
@@ -35,6 +35,8 @@ class [[nodiscard]] result {
 // result<void> equivalent.
 struct ok_t {};
 using status = result<ok_t>;
-inline status ok_status() { return ok_t{}; }
+inline status ok_status() {
+  return ok_t{};
+}
 
 }  // namespace tandem::domain

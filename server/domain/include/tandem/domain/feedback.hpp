@@ -14,18 +14,18 @@ namespace tandem::domain {
 
 struct feedback_entry {
   std::string author;
-  std::string role;     // mentor | mentee
-  std::string text;     // 1..4000 bytes
+  std::string role;             // mentor | mentee
+  std::string text;             // 1..4000 bytes
   std::int64_t created_at = 0;  // ms
-  std::string goal_id;  // "" = about the whole plan / session
-  int rating = 0;       // 1..5, 0 = none
-  std::uint32_t session = 0;  // 0 = none
+  std::string goal_id;          // "" = about the whole plan / session
+  int rating = 0;               // 1..5, 0 = none
+  std::uint32_t session = 0;    // 0 = none
 };
 
 struct comment_entry {
   std::string element_id;
   std::string author;
-  std::string text;     // 1..4000 bytes
+  std::string text;  // 1..4000 bytes
   std::int64_t created_at = 0;
 };
 

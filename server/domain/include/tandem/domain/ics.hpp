@@ -11,9 +11,9 @@
 namespace tandem::domain {
 
 struct ics_event {
-  std::string uid;          // globally unique, e.g. "<workspace>-session-3@tandem"
-  std::int64_t start = 0;   // UTC seconds
-  std::int64_t end = 0;     // UTC seconds, > start
+  std::string uid;         // globally unique, e.g. "<workspace>-session-3@tandem"
+  std::int64_t start = 0;  // UTC seconds
+  std::int64_t end = 0;    // UTC seconds, > start
   std::string summary;
   std::string description;  // may hold newlines
   std::string location;     // e.g. the meeting link

@@ -3,11 +3,10 @@
 // over mentor capacity slots). Pure functions; the server wires match_json as
 // POST /api/match and `tandem match FILE.json` prints its result.
 #pragma once
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "tandem/domain/error.hpp"
 
@@ -28,7 +27,7 @@ struct profile {
   std::vector<std::string> languages;  // normalised lower case
   std::string time_zone;               // IANA name
   std::vector<weekly_slot> availability;
-  int capacity = 1;                    // mentors only
+  int capacity = 1;  // mentors only
 };
 
 struct match_options {
@@ -47,13 +46,13 @@ struct interval {
 
 struct pair_score {
   bool allowed = true;
-  std::string reason;                  // why not allowed
-  double score = 0;                    // 0..100, rounded to 0.001
-  std::int64_t score_milli = 0;        // score * 1000, the exact value the solver maximises
+  std::string reason;            // why not allowed
+  double score = 0;              // 0..100, rounded to 0.001
+  std::int64_t score_milli = 0;  // score * 1000, the exact value the solver maximises
   std::vector<std::string> shared_tags;
   double jaccard = 0;
   std::vector<std::string> shared_languages;
-  std::vector<interval> overlap;       // in the reference UTC week
+  std::vector<interval> overlap;  // in the reference UTC week
   double overlap_hours = 0;
   std::string explanation;
 };
@@ -71,8 +70,8 @@ struct assignment_pair {
 };
 
 struct match_result {
-  std::vector<assignment_pair> pairs;  // in mentee input order
-  std::vector<std::size_t> unmatched;  // mentee indices
+  std::vector<assignment_pair> pairs;         // in mentee input order
+  std::vector<std::size_t> unmatched;         // mentee indices
   std::vector<std::string> unmatched_reason;  // parallel to unmatched
   std::int64_t total_milli = 0;
 };

@@ -5,14 +5,13 @@
 //   session/<ws>/<number, 6 digits>   session JSON
 //   session-pdf/<ws>/<number>         PDF bytes (rendered by the server via tandem_render)
 #pragma once
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "tandem/domain/error.hpp"
 #include "tandem/domain/versions.hpp"
@@ -46,7 +45,7 @@ struct session {
   std::int64_t start_utc = 0;  // seconds
   std::string status;          // scheduled | started | ended
   time_ms started_at = 0, ended_at = 0;
-  std::string board;           // "<ws>/board/<number>"
+  std::string board;  // "<ws>/board/<number>"
   std::vector<saved_version> versions;
   bool has_pdf = false;
 };
@@ -65,9 +64,12 @@ class session_service {
   [[nodiscard]] result<session> start(std::string_view ws, std::uint32_t number, time_ms now);
   // Saves named versions of the board and the plan ("Session 3 — 2026-11-25") and marks
   // the session ended. The server renders the PDF afterwards and calls store_pdf.
-  [[nodiscard]] result<session> end(std::string_view ws, std::uint32_t number, std::string_view author, time_ms now);
-  [[nodiscard]] status store_pdf(std::string_view ws, std::uint32_t number, const std::vector<std::uint8_t>& pdf);
-  [[nodiscard]] result<std::optional<std::vector<std::uint8_t>>> pdf(std::string_view ws, std::uint32_t number) const;
+  [[nodiscard]] result<session> end(std::string_view ws, std::uint32_t number, std::string_view author,
+                                    time_ms now);
+  [[nodiscard]] status store_pdf(std::string_view ws, std::uint32_t number,
+                                 const std::vector<std::uint8_t>& pdf);
+  [[nodiscard]] result<std::optional<std::vector<std::uint8_t>>> pdf(std::string_view ws,
+                                                                     std::uint32_t number) const;
   // Every session not yet ended, as VEVENTs (UID "<ws>-session-<n>@tandem").
   [[nodiscard]] result<std::string> ics(std::string_view ws, std::int64_t now_utc_seconds) const;
 

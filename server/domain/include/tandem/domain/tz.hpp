@@ -16,7 +16,7 @@ namespace tandem::domain {
 // transition, e.g. "CET-1CEST,M3.5.0,M10.5.0/3".
 struct posix_rule {
   struct date_rule {
-    char kind = 'M';           // 'J' (Julian 1..365, no Feb 29), 'D' (0..365), 'M' (month.week.day)
+    char kind = 'M';  // 'J' (Julian 1..365, no Feb 29), 'D' (0..365), 'M' (month.week.day)
     int month = 0, week = 0, weekday = 0, day = 0;
     std::int32_t time = 7200;  // seconds after local midnight (may be negative or > 24h)
   };
@@ -61,8 +61,8 @@ class time_zone {
   [[nodiscard]] lookup find(std::int64_t utc) const;
 
   std::string name_;
-  std::vector<std::int64_t> times_;       // transition instants, ascending
-  std::vector<std::uint8_t> idx_;         // type index per transition
+  std::vector<std::int64_t> times_;  // transition instants, ascending
+  std::vector<std::uint8_t> idx_;    // type index per transition
   std::vector<type_info> types_;
   bool has_footer_ = false;
   posix_rule footer_;

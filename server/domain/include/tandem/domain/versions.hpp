@@ -37,9 +37,11 @@ class version_service {
                                                    std::string_view author);
   [[nodiscard]] result<std::vector<storage::version_info>> list(std::string_view doc_name) const;
   // The version's state as one v1 update (read-only view / export); nullopt if absent.
-  [[nodiscard]] result<std::optional<crdt::bytes>> state(std::string_view doc_name, std::uint32_t number) const;
+  [[nodiscard]] result<std::optional<crdt::bytes>> state(std::string_view doc_name,
+                                                         std::uint32_t number) const;
   // The version's content as JSON text (doc.to_json of the version).
-  [[nodiscard]] result<std::optional<std::string>> json(std::string_view doc_name, std::uint32_t number) const;
+  [[nodiscard]] result<std::optional<std::string>> json(std::string_view doc_name,
+                                                        std::uint32_t number) const;
   // The update that restores version `number` over the document's current stored state.
   // It is NOT written: the server applies it through the document's room (which makes it
   // durable and broadcasts it), like any client update.
@@ -57,8 +59,9 @@ struct replay_result {
                                             // includes it and its times are unknown
   bool truncated = false;                   // more updates than `limit` in the range
 };
-[[nodiscard]] result<replay_result> replay(const storage::store& s, std::string_view doc_name, storage::time_ms from,
-                                           storage::time_ms to, std::size_t limit = 100000);
+[[nodiscard]] result<replay_result> replay(const storage::store& s, std::string_view doc_name,
+                                           storage::time_ms from, storage::time_ms to,
+                                           std::size_t limit = 100000);
 // Binary framing for the HTTP stream, in lib0 encoding: varUint8Array(base), then per
 // update varUint(seq), varUint(time ms), varUint8Array(update). Read with lib0's decoding
 // (readVarUint8Array / readVarUint) until the buffer ends.

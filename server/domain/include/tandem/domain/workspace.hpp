@@ -4,6 +4,7 @@
 // server signs a token carrying the invite's token_id and asks is_revoked(token_id) on
 // every request. Thread-safe: the store is, and the revocation cache has its own mutex.
 #pragma once
+#include <boost/json/value.hpp>
 #include <cstdint>
 #include <functional>
 #include <mutex>
@@ -13,8 +14,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/json/value.hpp>
 
 #include "tandem/domain/error.hpp"
 #include "tandem/storage/store.hpp"
@@ -39,14 +38,14 @@ struct workspace {
 };
 
 struct invite {
-  std::string token_id;   // "jti": 32 hex digits, random
+  std::string token_id;  // "jti": 32 hex digits, random
   std::string workspace;
   std::string person_id;  // "" for a viewer invite not tied to a person
   std::string name;       // display name carried into the token
   std::string role;       // mentor | mentee | viewer
   std::string prefix;     // document prefix the token opens (the workspace id)
   time_ms created = 0;
-  time_ms expires = 0;    // 0 = no expiry recorded here (the token carries its own)
+  time_ms expires = 0;  // 0 = no expiry recorded here (the token carries its own)
   bool revoked = false;
   time_ms revoked_at = 0;
 };
@@ -99,7 +98,8 @@ class workspace_service {
 
 // Storage helpers shared by the domain services.
 [[nodiscard]] status put_json(storage::store& s, std::string_view key, const boost::json::value& v);
-[[nodiscard]] result<std::optional<boost::json::value>> get_json(const storage::store& s, std::string_view key);
+[[nodiscard]] result<std::optional<boost::json::value>> get_json(const storage::store& s,
+                                                                 std::string_view key);
 [[nodiscard]] std::string storage_message(const storage::error& e);
 
 }  // namespace tandem::domain
