@@ -520,14 +520,25 @@ result<std::unique_ptr<store>> store::open(const options& o) {
     auto p = std::make_unique<impl>();
     p->opts = o;
     try {
-      chk(mdb_env_create(&p->env), "create environment");
-      chk(mdb_env_set_maxdbs(p->env, 16), "set max dbs");
-      chk(mdb_env_set_maxreaders(p->env, o.max_readers), "set max readers");
-      chk(mdb_env_set_mapsize(p->env, std::min(o.initial_map_size, o.max_map_size)), "set map size");
       unsigned flags = MDB_NOTLS;
       if (o.read_only) flags |= MDB_RDONLY;
       if (o.mode == durability::relaxed) flags |= MDB_NOSYNC;
-      int rc = mdb_env_open(p->env, dir.c_str(), flags, 0644);
+      // A failed mdb_env_open leaves the handle unusable: each attempt gets a new one.
+      auto try_open = [&](unsigned f) {
+        if (p->env) mdb_env_close(p->env);
+        p->env = nullptr;
+        chk(mdb_env_create(&p->env), "create environment");
+        chk(mdb_env_set_maxdbs(p->env, 16), "set max dbs");
+        chk(mdb_env_set_maxreaders(p->env, o.max_readers), "set max readers");
+        chk(mdb_env_set_mapsize(p->env, std::min(o.initial_map_size, o.max_map_size)), "set map size");
+        return mdb_env_open(p->env, dir.c_str(), f, 0644);
+      };
+      int rc = try_open(flags);
+      if (o.read_only && (rc == EACCES || rc == EROFS || rc == EPERM)) {
+        // A store on a read-only medium (e.g. a mounted backup): lock.mdb cannot be
+        // written, and no writer can exist there, so read without the lock file.
+        rc = try_open(flags | MDB_NOLOCK);
+      }
       if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH)
         fail(errc::not_a_store, dir.string() + ": data.mdb is not an LMDB file of a supported version (" +
                                     mdb_strerror(rc) + ")");

@@ -38,7 +38,7 @@ void write_file(const fs::path& p, const std::string& s) {
 // (FS_IMMUTABLE_FL, what `chattr +i` sets): nobody can create files in it. Returns false
 // when the file system does not support the flag.
 bool set_immutable(const fs::path& p, bool on) {
-  int fd = ::open(p.c_str(), O_RDONLY | O_DIRECTORY);
+  int fd = ::open(p.c_str(), O_RDONLY);
   if (fd < 0) return false;
   int flags = 0;
   bool ok = ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
@@ -190,4 +190,44 @@ TEST_CASE("storage: a hot backup taken during writes opens, passes check and hol
   // an occupied destination is refused
   auto again = st.backup(d / "copy");
   REQUIRE_FALSE(again.ok());
+}
+
+TEST_CASE("storage: a store on an unwritable medium opens read-only and refuses a writable open") {
+  temp_dir d;
+  fs::path dir = d / "st";
+  {
+    auto s = store::open(opts_for(dir));
+    REQUIRE(s.ok());
+    REQUIRE(s.value()->append("m/doc", str_bytes("abc")).get().ok());
+  }
+  const fs::path files[] = {dir / "data.mdb", dir / "lock.mdb", dir / "TANDEM-STORE", dir};
+  if (::geteuid() == 0) {
+    for (const auto& f : files)
+      if (!set_immutable(f, true)) {
+        for (const auto& g : files) set_immutable(g, false);
+        MESSAGE("file system without FS_IMMUTABLE_FL: case not exercised");
+        return;
+      }
+  } else {
+    for (const auto& f : files) fs::permissions(f, fs::perms::owner_write, fs::perm_options::remove);
+  }
+  auto before = tree_fingerprint(dir);
+  auto rw = store::open(opts_for(dir));
+  auto o = opts_for(dir);
+  o.read_only = true;
+  auto ro = store::open(o);
+  std::optional<std::size_t> loaded;
+  if (ro.ok()) {
+    auto st = ro.value()->load("m/doc");
+    if (st.ok()) loaded = st->log.size();
+    ro.value().reset();
+  }
+  auto after = tree_fingerprint(dir);
+  if (::geteuid() == 0)
+    for (const auto& f : files) set_immutable(f, false);
+  REQUIRE_FALSE(rw.ok());
+  CHECK(rw.err().code == errc::read_only);
+  REQUIRE_MESSAGE(ro.ok(), (ro.ok() ? "" : ro.err().message));
+  CHECK(loaded == std::optional<std::size_t>(1));
+  CHECK(before == after);
 }
