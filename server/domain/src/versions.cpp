@@ -137,10 +137,99 @@ bool same_delta(const crdt::text_ref& a, const crdt::text_ref& b) {
   return true;
 }
 
+// One character (code point) or embed of a text, with its formatting.
+struct text_unit {
+  std::string text;  // UTF-8 of one code point; empty for an embed
+  crdt::any embed;
+  std::size_t utf16 = 1;
+  const crdt::any::object* attrs = nullptr;  // points into the owning delta
+};
+
+bool same_attrs(const crdt::any::object& a, const crdt::any::object& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [k, v] : a) {
+    bool found = false;
+    for (const auto& [k2, v2] : b)
+      if (k2 == k) found = v2 == v;
+    if (!found) return false;
+  }
+  return true;
+}
+
+bool same_unit(const text_unit& a, const text_unit& b) {
+  return a.text == b.text && a.embed == b.embed && same_attrs(*a.attrs, *b.attrs);
+}
+
+// Flattens a delta; false if it holds embedded shared types (handled by a full replace).
+bool flatten(const std::vector<crdt::delta_op>& delta, std::vector<text_unit>& out) {
+  for (const auto& op : delta) {
+    if (const auto* s = std::get_if<std::string>(&op.insert)) {
+      for (std::size_t i = 0; i < s->size();) {
+        auto c = static_cast<unsigned char>((*s)[i]);
+        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+        n = std::min(n, s->size() - i);
+        out.push_back({s->substr(i, n), crdt::any(), n == 4 ? 2u : 1u, &op.attributes});
+        i += n;
+      }
+    } else if (const auto* a = std::get_if<crdt::any>(&op.insert)) {
+      out.push_back({"", *a, 1, &op.attributes});
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Rewrites only the part between the longest common prefix and suffix (same characters,
+// same formatting), so unchanged text keeps its items and peers' cursors stay put.
 void sync_text(crdt::transaction& t, crdt::text_ref cur, const crdt::text_ref& tgt) {
   if (same_delta(cur, tgt)) return;
-  if (cur.size() > 0) cur.remove(t, 0, cur.size());
-  copy_text(t, cur, 0, tgt);
+  auto dc = cur.to_delta(), dt = tgt.to_delta();
+  std::vector<text_unit> a, b;
+  if (!flatten(dc, a) || !flatten(dt, b)) {
+    if (cur.size() > 0) cur.remove(t, 0, cur.size());
+    copy_text(t, cur, 0, tgt);
+    return;
+  }
+  std::size_t pre = 0;
+  while (pre < a.size() && pre < b.size() && same_unit(a[pre], b[pre])) ++pre;
+  std::size_t suf = 0;
+  while (suf < a.size() - pre && suf < b.size() - pre &&
+         same_unit(a[a.size() - 1 - suf], b[b.size() - 1 - suf]))
+    ++suf;
+  std::size_t pos = 0, del = 0;
+  for (std::size_t i = 0; i < pre; ++i) pos += a[i].utf16;
+  for (std::size_t i = pre; i < a.size() - suf; ++i) del += a[i].utf16;
+  if (del > 0) cur.remove(t, pos, del);
+  // Insert the target's middle in runs of equal formatting; attributes of the run before
+  // are cancelled with explicit nulls so nothing is inherited.
+  crdt::any::object prev = pre > 0 ? *b[pre - 1].attrs : crdt::any::object{};
+  std::size_t i = pre, end = b.size() - suf;
+  while (i < end) {
+    const auto& attrs = *b[i].attrs;
+    crdt::any::object with_nulls = attrs;
+    for (const auto& [k, v] : prev) {
+      bool present = false;
+      for (const auto& [k2, v2] : attrs) present = present || k2 == k;
+      if (!present) with_nulls.emplace_back(k, crdt::any(nullptr));
+    }
+    if (b[i].text.empty()) {
+      cur.insert_embed(t, pos, b[i].embed, with_nulls);
+      pos += 1;
+      ++i;
+    } else {
+      std::string run;
+      std::size_t units = 0;
+      while (i < end && !b[i].text.empty() && same_attrs(*b[i].attrs, attrs)) {
+        run += b[i].text;
+        units += b[i].utf16;
+        ++i;
+      }
+      cur.insert(t, pos, run, with_nulls);
+      pos += units;
+    }
+    prev = attrs;
+  }
 }
 
 void sync_map(crdt::transaction& t, crdt::map_ref cur, const crdt::map_ref& tgt);
