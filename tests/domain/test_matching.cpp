@@ -311,3 +311,16 @@ TEST_CASE("matching JSON parser survives random and mutated requests") {
   }
   CHECK(valid_json > 0);
 }
+
+TEST_CASE("matching availability on the DST switch nights follows the documented gap and repeat rules") {
+  // Berlin Sun 02:00-04:00 local vs a UTC mentee Sun 00:00-05:00.
+  auto mentor = person("m", {}, {"en"}, "Europe/Berlin", {slot(6, 2, 4)});
+  auto mentee = person("e", {}, {"en"}, "UTC", {slot(6, 0, 5)});
+  // 29 March 2026: 02:00 does not exist (moves forward to 03:00 CEST = 01:00Z); 04:00 CEST =
+  // 02:00Z -> 1 h.
+  CHECK(overlap_hours(mentor, mentee, "2026-03-23") == doctest::Approx(1.0));
+  // 25 October 2026: 02:00 happens twice, the first (CEST) = 00:00Z; 04:00 CET = 03:00Z -> 3 h.
+  CHECK(overlap_hours(mentor, mentee, "2026-10-19") == doctest::Approx(3.0));
+  // An ordinary Sunday in winter: 01:00Z-03:00Z -> 2 h.
+  CHECK(overlap_hours(mentor, mentee, "2026-01-12") == doctest::Approx(2.0));
+}
