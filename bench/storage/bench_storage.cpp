@@ -57,11 +57,12 @@ struct closed_loop {
       }
       return;
     }
-    s.append("bench/p" + std::to_string(p), bytes(size, static_cast<std::uint8_t>(p)), [this, p](result<seq_t> r) {
-      if (!r) ++errors;
-      ++done;
-      next(p);
-    });
+    s.append("bench/p" + std::to_string(p), bytes(size, static_cast<std::uint8_t>(p)),
+             [this, p](result<seq_t> r) {
+               if (!r) ++errors;
+               ++done;
+               next(p);
+             });
   }
 };
 
@@ -85,17 +86,22 @@ double run_throughput(const fs::path& dir, int producers, std::size_t size, doub
   }
   double el = std::chrono::duration<double>(clk::now() - t0).count();
   auto st = s->stats();
-  if (st && st->batches) *updates_per_batch = static_cast<double>(st->batched_updates) / static_cast<double>(st->batches);
+  if (st && st->batches)
+    *updates_per_batch = static_cast<double>(st->batched_updates) / static_cast<double>(st->batches);
   if (cl.errors) std::fprintf(stderr, "warning: %d append errors\n", cl.errors.load());
   return static_cast<double>(cl.done.load()) / el;
 }
 
-double ms_since(clk::time_point t0) { return std::chrono::duration<double, std::milli>(clk::now() - t0).count(); }
+double ms_since(clk::time_point t0) {
+  return std::chrono::duration<double, std::milli>(clk::now() - t0).count();
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  fs::path base = argc > 1 ? fs::path(argv[1]) : fs::temp_directory_path() / ("tandem-bench-storage-" + std::to_string(::getpid()));
+  fs::path base = argc > 1
+                      ? fs::path(argv[1])
+                      : fs::temp_directory_path() / ("tandem-bench-storage-" + std::to_string(::getpid()));
   fs::create_directories(base);
   double secs = 2.0;
   if (const char* e = std::getenv("TANDEM_BENCH_SECONDS")) secs = std::atof(e);
@@ -123,8 +129,10 @@ int main(int argc, char** argv) {
     double per_batch = 0;
     double r = run_throughput(base / "tp", 16, size, secs, durability::full, &per_batch, 256);
     best = std::max(best, r);
-    std::printf("streaming: 16 producers x 256 in flight, %zu B, full: %.0f updates/s (%.1f per commit, %.2fx target)\n",
-                size, r, per_batch, r / 50000.0);
+    std::printf(
+        "streaming: 16 producers x 256 in flight, %zu B, full: %.0f updates/s (%.1f per commit, %.2fx "
+        "target)\n",
+        size, r, per_batch, r / 50000.0);
   }
   {
     double per_batch = 0;
@@ -132,7 +140,8 @@ int main(int argc, char** argv) {
     std::printf("relaxed durability, 256 producers, 100 B: %.0f updates/s (%.1f per commit)\n", r, per_batch);
   }
 
-  std::printf("\n## cold load of one document with 100000 updates of 100 B (target after compaction <= 50 ms)\n");
+  std::printf(
+      "\n## cold load of one document with 100000 updates of 100 B (target after compaction <= 50 ms)\n");
   fs::path ld = base / "load";
   std::error_code ec;
   fs::remove_all(ld, ec);
@@ -160,9 +169,10 @@ int main(int argc, char** argv) {
     double ms = ms_since(t0);
     if (!st) std::exit(1);
     auto stt = s.value()->stats();
-    std::printf("%-20s open+load %8.1f ms  (%zu log entries, snapshot %zu B, data.mdb %.1f MiB, in use %.1f MiB)\n",
-                label, ms, st->log.size(), st->snapshot.size(), static_cast<double>(stt->file_bytes) / 1048576.0,
-                static_cast<double>(stt->used_bytes) / 1048576.0);
+    std::printf(
+        "%-20s open+load %8.1f ms  (%zu log entries, snapshot %zu B, data.mdb %.1f MiB, in use %.1f MiB)\n",
+        label, ms, st->log.size(), st->snapshot.size(), static_cast<double>(stt->file_bytes) / 1048576.0,
+        static_cast<double>(stt->used_bytes) / 1048576.0);
     return ms;
   };
   double before = cold_load("before compaction");
@@ -177,8 +187,8 @@ int main(int argc, char** argv) {
     auto t0 = clk::now();
     auto r = s->compact("bench/big", snap, st->info.last_seq);
     if (!r) std::exit(1);
-    std::printf("%-20s %8.1f ms  (delete %d log entries, write %zu B snapshot, one transaction)\n", "compaction", ms_since(t0),
-                n, snap.size());
+    std::printf("%-20s %8.1f ms  (delete %d log entries, write %zu B snapshot, one transaction)\n",
+                "compaction", ms_since(t0), n, snap.size());
   }
   double after = cold_load("after compaction");
   {
@@ -197,8 +207,10 @@ int main(int argc, char** argv) {
     if (f && std::fgets(buf, sizeof buf, f)) std::printf("load average at end: %s", buf);
     if (f) std::fclose(f);
   }
-  std::printf("\nsummary: best durable rate %.0f/s (%.2fx target); load before %.1f ms, after %.1f ms (%.2fx of the 50 ms budget)\n",
-              best, best / 50000.0, before, after, after / 50.0);
+  std::printf(
+      "\nsummary: best durable rate %.0f/s (%.2fx target); load before %.1f ms, after %.1f ms (%.2fx of the "
+      "50 ms budget)\n",
+      best, best / 50000.0, before, after, after / 50.0);
   if (argc <= 1) fs::remove_all(base, ec);
   return 0;
 }

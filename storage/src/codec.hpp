@@ -106,7 +106,10 @@ class reader {
   std::int64_t i64() { return static_cast<std::int64_t>(take(8)); }
   std::string str16() {
     std::size_t len = u16();
-    if (!ok_ || n_ - pos_ < len) { ok_ = false; return {}; }
+    if (!ok_ || n_ - pos_ < len) {
+      ok_ = false;
+      return {};
+    }
     std::string s(reinterpret_cast<const char*>(p_ + pos_), len);
     pos_ += len;
     return s;
@@ -114,7 +117,10 @@ class reader {
   // A u32 length then that many bytes, which must end the record exactly.
   bytes_view blob32_to_end() {
     std::size_t len = u32();
-    if (!ok_ || n_ - pos_ != len) { ok_ = false; return {}; }
+    if (!ok_ || n_ - pos_ != len) {
+      ok_ = false;
+      return {};
+    }
     bytes_view v(p_ + pos_, len);
     pos_ += len;
     return v;
@@ -129,7 +135,10 @@ class reader {
     return v;
   }
   std::uint64_t take(int n) {
-    if (!ok_ || n_ - pos_ < static_cast<std::size_t>(n)) { ok_ = false; return 0; }
+    if (!ok_ || n_ - pos_ < static_cast<std::size_t>(n)) {
+      ok_ = false;
+      return 0;
+    }
     std::uint64_t v = le(p_ + pos_, n);
     pos_ += static_cast<std::size_t>(n);
     return v;
@@ -171,13 +180,18 @@ inline std::string workspace_of(std::string_view name) {
   return std::string(p == std::string_view::npos ? name : name.substr(0, p));
 }
 // Returns nullopt on checksum or layout mismatch; `why` says which.
-inline std::optional<meta_rec> decode_meta(std::uint64_t id, const void* p, std::size_t n,
-                                           std::string* why) {
+inline std::optional<meta_rec> decode_meta(std::uint64_t id, const void* p, std::size_t n, std::string* why) {
   id_key k(id);
   reader r(p, n);
-  if (!r.verify(k.b, sizeof k.b)) { *why = "metadata checksum mismatch"; return std::nullopt; }
+  if (!r.verify(k.b, sizeof k.b)) {
+    *why = "metadata checksum mismatch";
+    return std::nullopt;
+  }
   meta_rec m;
-  if (r.u8() != meta_record_version) { *why = "metadata record version unknown"; return std::nullopt; }
+  if (r.u8() != meta_record_version) {
+    *why = "metadata record version unknown";
+    return std::nullopt;
+  }
   m.info.id = id;
   m.info.name = r.str16();
   m.info.kind = r.str16();
@@ -191,7 +205,10 @@ inline std::optional<meta_rec> decode_meta(std::uint64_t id, const void* p, std:
   m.info.snapshot_bytes = r.u64();
   m.info.version_count = r.u32();
   m.next_version = r.u32();
-  if (!r.ok() || !r.at_end()) { *why = "metadata truncated or malformed"; return std::nullopt; }
+  if (!r.ok() || !r.at_end()) {
+    *why = "metadata truncated or malformed";
+    return std::nullopt;
+  }
   m.info.workspace = workspace_of(m.info.name);
   return m;
 }
@@ -207,14 +224,20 @@ struct log_dec {
   time_ms time;
   bytes_view data;
 };
-inline std::optional<log_dec> decode_log(const void* key, std::size_t key_size, const void* p,
-                                         std::size_t n, std::string* why) {
+inline std::optional<log_dec> decode_log(const void* key, std::size_t key_size, const void* p, std::size_t n,
+                                         std::string* why) {
   reader r(p, n);
-  if (!r.verify(key, key_size)) { *why = "log record checksum mismatch"; return std::nullopt; }
+  if (!r.verify(key, key_size)) {
+    *why = "log record checksum mismatch";
+    return std::nullopt;
+  }
   log_dec d{};
   d.time = r.i64();
   d.data = r.blob32_to_end();
-  if (!r.ok()) { *why = "log record truncated or malformed"; return std::nullopt; }
+  if (!r.ok()) {
+    *why = "log record truncated or malformed";
+    return std::nullopt;
+  }
   return d;
 }
 
@@ -232,16 +255,21 @@ struct snap_dec {
   time_ms time;
   bytes_view data;
 };
-inline std::optional<snap_dec> decode_snap(std::uint64_t id, const void* p, std::size_t n,
-                                           std::string* why) {
+inline std::optional<snap_dec> decode_snap(std::uint64_t id, const void* p, std::size_t n, std::string* why) {
   id_key k(id);
   reader r(p, n);
-  if (!r.verify(k.b, sizeof k.b)) { *why = "snapshot checksum mismatch"; return std::nullopt; }
+  if (!r.verify(k.b, sizeof k.b)) {
+    *why = "snapshot checksum mismatch";
+    return std::nullopt;
+  }
   snap_dec d{};
   d.seq = r.u64();
   d.time = r.i64();
   d.data = r.blob32_to_end();
-  if (!r.ok()) { *why = "snapshot truncated or malformed"; return std::nullopt; }
+  if (!r.ok()) {
+    *why = "snapshot truncated or malformed";
+    return std::nullopt;
+  }
   return d;
 }
 
@@ -258,7 +286,10 @@ inline std::vector<std::uint8_t> encode_ver(const ver_key& k, const version_info
 inline std::optional<version_info> decode_ver(const ver_key& k, const void* p, std::size_t n,
                                               bytes_view* state, std::string* why) {
   reader r(p, n);
-  if (!r.verify(k.b, sizeof k.b)) { *why = "version checksum mismatch"; return std::nullopt; }
+  if (!r.verify(k.b, sizeof k.b)) {
+    *why = "version checksum mismatch";
+    return std::nullopt;
+  }
   version_info v;
   v.number = static_cast<std::uint32_t>(get_be(k.b + 8, 4));
   v.time = r.i64();
@@ -266,7 +297,10 @@ inline std::optional<version_info> decode_ver(const ver_key& k, const void* p, s
   v.label = r.str16();
   v.author = r.str16();
   bytes_view s = r.blob32_to_end();
-  if (!r.ok()) { *why = "version truncated or malformed"; return std::nullopt; }
+  if (!r.ok()) {
+    *why = "version truncated or malformed";
+    return std::nullopt;
+  }
   v.size = s.size();
   if (state) *state = s;
   return v;

@@ -6,13 +6,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
 #include <fstream>
 #include <map>
-#include <atomic>
 #include <mutex>
 #include <shared_mutex>
 #include <sstream>
@@ -27,14 +27,22 @@ namespace tandem::storage {
 
 const char* to_string(errc code) noexcept {
   switch (code) {
-    case errc::invalid_argument: return "invalid_argument";
-    case errc::not_a_store: return "not_a_store";
-    case errc::format_too_new: return "format_too_new";
-    case errc::read_only: return "read_only";
-    case errc::map_full: return "map_full";
-    case errc::corrupt: return "corrupt";
-    case errc::io: return "io";
-    case errc::closed: return "closed";
+    case errc::invalid_argument:
+      return "invalid_argument";
+    case errc::not_a_store:
+      return "not_a_store";
+    case errc::format_too_new:
+      return "format_too_new";
+    case errc::read_only:
+      return "read_only";
+    case errc::map_full:
+      return "map_full";
+    case errc::corrupt:
+      return "corrupt";
+    case errc::io:
+      return "io";
+    case errc::closed:
+      return "closed";
   }
   return "unknown";
 }
@@ -78,15 +86,23 @@ time_ms now_ms() {
       .count();
 }
 
-MDB_val val(const void* p, std::size_t n) { return MDB_val{n, const_cast<void*>(p)}; }
-MDB_val val(std::string_view s) { return val(s.data(), s.size()); }
-MDB_val val(const std::vector<std::uint8_t>& v) { return val(v.data(), v.size()); }
-std::string_view sv(const MDB_val& v) { return {static_cast<const char*>(v.mv_data), v.mv_size}; }
+MDB_val val(const void* p, std::size_t n) {
+  return MDB_val{n, const_cast<void*>(p)};
+}
+MDB_val val(std::string_view s) {
+  return val(s.data(), s.size());
+}
+MDB_val val(const std::vector<std::uint8_t>& v) {
+  return val(v.data(), v.size());
+}
+std::string_view sv(const MDB_val& v) {
+  return {static_cast<const char*>(v.mv_data), v.mv_size};
+}
 
 void check_name(std::string_view doc) {
   if (doc.empty() || doc.size() > max_doc_name || doc.find('\0') != std::string_view::npos)
-    fail(errc::invalid_argument, "invalid document name (1.." + std::to_string(max_doc_name) +
-                                     " bytes, no NUL)", std::string(doc));
+    fail(errc::invalid_argument,
+         "invalid document name (1.." + std::to_string(max_doc_name) + " bytes, no NUL)", std::string(doc));
 }
 
 error from_lmdb(const lmdb_failure& f) {
@@ -205,7 +221,9 @@ struct store::impl {
   // Begins a transaction; the caller holds resize_mu shared. MDB_MAP_RESIZED (another
   // process grew the map) is thrown to the caller's loop, which adopts the size with no
   // transaction of ours active (as mdb_env_set_mapsize requires) and retries.
-  void begin(MDB_txn** t, unsigned flags) const { chk(mdb_txn_begin(env, nullptr, flags, t), "begin transaction"); }
+  void begin(MDB_txn** t, unsigned flags) const {
+    chk(mdb_txn_begin(env, nullptr, flags, t), "begin transaction");
+  }
 
   void adopt_map_size() const {
     std::unique_lock lk(resize_mu);
@@ -310,8 +328,10 @@ struct store::impl {
     MDB_val k = val("next_id"), v;
     std::uint64_t id = 1;
     int rc = mdb_get(t, db_sys, &k, &v);
-    if (rc == MDB_SUCCESS && v.mv_size == 8) id = get_be(static_cast<const std::uint8_t*>(v.mv_data), 8);
-    else if (rc != MDB_NOTFOUND) chk(rc == MDB_SUCCESS ? MDB_CORRUPTED : rc, "read next id");
+    if (rc == MDB_SUCCESS && v.mv_size == 8)
+      id = get_be(static_cast<const std::uint8_t*>(v.mv_data), 8);
+    else if (rc != MDB_NOTFOUND)
+      chk(rc == MDB_SUCCESS ? MDB_CORRUPTED : rc, "read next id");
     std::uint8_t nb[8];
     put_be(nb, id + 1, 8);
     MDB_val nv = val(nb, 8);
@@ -367,8 +387,10 @@ struct store::impl {
       {
         std::unique_lock lk(q_mu);
         auto ready = [&] { return !queue.empty() || stopping; };
-        if (relaxed) q_cv.wait_until(lk, last_sync + opts.sync_interval, ready);
-        else q_cv.wait(lk, ready);
+        if (relaxed)
+          q_cv.wait_until(lk, last_sync + opts.sync_interval, ready);
+        else
+          q_cv.wait(lk, ready);
         if (queue.empty() && stopping) break;
         std::size_t total = 0;
         while (!queue.empty() && batch.size() < opts.max_batch_updates &&
@@ -393,9 +415,9 @@ struct store::impl {
       if (p.doc.empty() || p.doc.size() > max_doc_name || p.doc.find('\0') != std::string::npos)
         out[i] = error{errc::invalid_argument, "invalid document name", p.doc, 0};
       else if (p.data.size() > opts.max_record_size)
-        out[i] = error{errc::invalid_argument,
-                       "update of " + std::to_string(p.data.size()) + " bytes exceeds max_record_size",
-                       p.doc, 0};
+        out[i] =
+            error{errc::invalid_argument,
+                  "update of " + std::to_string(p.data.size()) + " bytes exceeds max_record_size", p.doc, 0};
     }
     // `out` holds only the per-update refusals here; sequence numbers are assigned by the
     // attempt that commits (a MAP_FULL retry, even one failing inside commit, starts over).
@@ -457,7 +479,9 @@ struct store::impl {
 // ---------------------------------------------------------------------------------------
 store::store(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 store::~store() = default;
-const options& store::opts() const noexcept { return impl_->opts; }
+const options& store::opts() const noexcept {
+  return impl_->opts;
+}
 
 result<std::unique_ptr<store>> store::open(const options& o) {
   return guarded([&]() -> result<std::unique_ptr<store>> {
@@ -474,7 +498,8 @@ result<std::unique_ptr<store>> store::open(const options& o) {
       if (ec) {
         bool ro = ec == std::errc::read_only_file_system || ec == std::errc::permission_denied ||
                   ec == std::errc::operation_not_permitted;
-        fail(ro ? errc::read_only : errc::io, "cannot create store directory " + dir.string() + ": " + ec.message());
+        fail(ro ? errc::read_only : errc::io,
+             "cannot create store directory " + dir.string() + ": " + ec.message());
       }
       created_dir = fresh = true;
     } else if (!fs::is_directory(st)) {
@@ -486,8 +511,8 @@ result<std::unique_ptr<store>> store::open(const options& o) {
         if (!v) fail(errc::not_a_store, marker.string() + " is not a Tandem store marker");
         if (*v > format_version)
           fail(errc::format_too_new, dir.string() + " holds a Tandem store of format " + std::to_string(*v) +
-                                         ", newer than this build supports (" + std::to_string(format_version) +
-                                         "); upgrade Tandem to open it");
+                                         ", newer than this build supports (" +
+                                         std::to_string(format_version) + "); upgrade Tandem to open it");
         if (*v < 1) fail(errc::not_a_store, marker.string() + " names an unknown format");
       } else if (fs::is_empty(dir)) {
         if (o.read_only) fail(errc::not_a_store, dir.string() + " is empty, not a Tandem store");
@@ -573,7 +598,8 @@ result<std::unique_ptr<store>> store::open(const options& o) {
         auto v = static_cast<std::uint32_t>(get_be(static_cast<const std::uint8_t*>(fv.mv_data), 4));
         if (v > format_version)
           fail(errc::format_too_new, dir.string() + " holds a Tandem store of format " + std::to_string(v) +
-                                         ", newer than this build supports (" + std::to_string(format_version) + ")");
+                                         ", newer than this build supports (" +
+                                         std::to_string(format_version) + ")");
       }
       open_db("names", &p->db_names);
       open_db("meta", &p->db_meta);
@@ -610,7 +636,8 @@ void store::append(std::string_view doc, bytes update, durable_fn on_durable) {
   }
   if (on_durable)
     on_durable(error{d.opts.read_only ? errc::read_only : errc::closed,
-                     d.opts.read_only ? "store was opened read-only" : "store is closing", std::string(doc), 0});
+                     d.opts.read_only ? "store was opened read-only" : "store is closing", std::string(doc),
+                     0});
 }
 
 std::future<result<seq_t>> store::append(std::string_view doc, bytes update) {
@@ -641,7 +668,8 @@ result<std::vector<log_entry>> store::read_log(std::string_view doc, const log_r
 namespace {
 // Walks the log of one document from `from`, verifying each record; fn(seq, dec) -> bool.
 template <class F>
-void walk_log(MDB_txn* t, MDB_dbi dbi, const std::string& doc, std::uint64_t id, seq_t from, seq_t to, F&& fn) {
+void walk_log(MDB_txn* t, MDB_dbi dbi, const std::string& doc, std::uint64_t id, seq_t from, seq_t to,
+              F&& fn) {
   cursor_guard c;
   chk(mdb_cursor_open(t, dbi, &c.c), "open cursor");
   log_key start(id, from);
@@ -778,12 +806,13 @@ result<void> store::compact(std::string_view doc, bytes_view snapshot, seq_t up_
       fail(errc::invalid_argument, "snapshot exceeds max_record_size", std::string(doc));
     impl_->write([&](MDB_txn* t) {
       auto mo = impl_->find_meta(t, doc);
-      if (!mo) fail(errc::invalid_argument, "compact: no document '" + std::string(doc) + "'", std::string(doc));
+      if (!mo)
+        fail(errc::invalid_argument, "compact: no document '" + std::string(doc) + "'", std::string(doc));
       meta_rec& m = *mo;
       if (up_to > m.info.last_seq || up_to < m.info.snapshot_seq)
         fail(errc::invalid_argument,
-             "compact: sequence " + std::to_string(up_to) + " outside " + std::to_string(m.info.snapshot_seq) +
-                 ".." + std::to_string(m.info.last_seq),
+             "compact: sequence " + std::to_string(up_to) + " outside " +
+                 std::to_string(m.info.snapshot_seq) + ".." + std::to_string(m.info.last_seq),
              std::string(doc));
       // Walk and delete the covered entries, keeping the counters exact.
       cursor_guard c;
@@ -860,7 +889,8 @@ result<std::vector<version_info>> store::list_versions(std::string_view doc) con
       int rc = mdb_cursor_get(c.c, &k, &v, MDB_SET_RANGE);
       while (rc == MDB_SUCCESS) {
         if (k.mv_size != 12 || std::memcmp(k.mv_data, start.b, 8) != 0) break;
-        ver_key vk(m->info.id, static_cast<std::uint32_t>(get_be(static_cast<const std::uint8_t*>(k.mv_data) + 8, 4)));
+        ver_key vk(m->info.id,
+                   static_cast<std::uint32_t>(get_be(static_cast<const std::uint8_t*>(k.mv_data) + 8, 4)));
         std::string why;
         auto vi = decode_ver(vk, v.mv_data, v.mv_size, nullptr, &why);
         if (!vi) corrupt(std::string(doc), 0, why + " (version " + std::to_string(get_be(vk.b + 8, 4)) + ")");
@@ -943,7 +973,8 @@ void check_key(std::string_view key) {
 result<void> store::kv_put(std::string_view key, bytes_view value) {
   return guarded([&]() -> result<void> {
     check_key(key);
-    if (value.size() > impl_->opts.max_record_size) fail(errc::invalid_argument, "value exceeds max_record_size");
+    if (value.size() > impl_->opts.max_record_size)
+      fail(errc::invalid_argument, "value exceeds max_record_size");
     impl_->write([&](MDB_txn* t) {
       auto v = encode_kv(key, value);
       MDB_val kv = val(key), vv = val(v);
@@ -989,7 +1020,8 @@ result<std::vector<std::pair<std::string, bytes>>> store::kv_list(std::string_vi
       cursor_guard c;
       chk(mdb_cursor_open(t, impl_->db_kv, &c.c), "open cursor");
       MDB_val k = val(prefix), v;
-      int rc = prefix.empty() ? mdb_cursor_get(c.c, &k, &v, MDB_FIRST) : mdb_cursor_get(c.c, &k, &v, MDB_SET_RANGE);
+      int rc = prefix.empty() ? mdb_cursor_get(c.c, &k, &v, MDB_FIRST)
+                              : mdb_cursor_get(c.c, &k, &v, MDB_SET_RANGE);
       while (rc == MDB_SUCCESS) {
         std::string_view key = sv(k);
         if (key.substr(0, prefix.size()) != prefix) break;
@@ -1086,9 +1118,11 @@ result<check_report> store::check(const progress_fn& progress) const {
         if (dec) ds.log_bytes += dec->data.size();
         if (ds.meta) {
           if (s != ds.next) {
-            if (s < ds.next) problem(ds.name, s, "log record already covered by the snapshot");
+            if (s < ds.next)
+              problem(ds.name, s, "log record already covered by the snapshot");
             else
-              for (seq_t q = ds.next; q < s && q < ds.next + 16; ++q) problem(ds.name, q, "log record missing");
+              for (seq_t q = ds.next; q < s && q < ds.next + 16; ++q)
+                problem(ds.name, q, "log record missing");
           }
           if (s > ds.meta->info.last_seq) problem(ds.name, s, "log record beyond last sequence");
           ds.next = std::max(ds.next, s + 1);
@@ -1151,7 +1185,8 @@ result<void> store::backup(const fs::path& dest) const {
     std::error_code ec;
     if (fs::exists(dest)) {
       if (!fs::is_directory(dest) || !fs::is_empty(dest))
-        fail(errc::invalid_argument, "backup destination " + dest.string() + " must be missing or an empty directory");
+        fail(errc::invalid_argument,
+             "backup destination " + dest.string() + " must be missing or an empty directory");
     } else {
       fs::create_directories(dest, ec);
       if (ec) fail(errc::io, "cannot create " + dest.string() + ": " + ec.message());

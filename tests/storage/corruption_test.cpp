@@ -89,7 +89,8 @@ TEST_CASE("storage: a flipped byte in a record's length field is caught, not rea
     data.assign(std::istreambuf_iterator<char>(in), {});
   }
   int n = 0;
-  for (auto p = data.find("CORRUPTME-B-0003"); p != std::string::npos; p = data.find("CORRUPTME-B-0003", p + 1)) {
+  for (auto p = data.find("CORRUPTME-B-0003"); p != std::string::npos;
+       p = data.find("CORRUPTME-B-0003", p + 1)) {
     data[p - 2] = static_cast<char>(0x7F);  // length becomes huge
     ++n;
   }
@@ -168,7 +169,8 @@ std::pair<int, std::string> run(const std::string& cmd) {
 }
 bytes from_hex(const std::string& h) {
   bytes b;
-  for (std::size_t i = 0; i + 1 < h.size(); i += 2) b.push_back(static_cast<std::uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
+  for (std::size_t i = 0; i + 1 < h.size(); i += 2)
+    b.push_back(static_cast<std::uint8_t>(std::stoi(h.substr(i, 2), nullptr, 16)));
   return b;
 }
 }  // namespace
@@ -189,7 +191,10 @@ TEST_CASE("storage: tandem docs, backup and compact work on a store and report f
     //   const d = new Y.Doc(); d.clientID = 1; d.on('update', u => ups.push(u));
     //   d.getText('notes').insert(0, 'hi'); d.getMap('meta').set('kind', 'plan');
     REQUIRE(s.value()->append("acme/plan", from_hex("010101000401056e6f74657302686900")).get().ok());
-    REQUIRE(s.value()->append("acme/plan", from_hex("010101022801046d657461046b696e64017704706c616e00")).get().ok());
+    REQUIRE(s.value()
+                ->append("acme/plan", from_hex("010101022801046d657461046b696e64017704706c616e00"))
+                .get()
+                .ok());
     REQUIRE(s.value()->append("acme/junk", str_bytes("not an update")).get().ok());
   }
   auto [rc_docs, docs] = run("TANDEM_DATA=" + data.string() + " " + exe + " docs");

@@ -50,10 +50,13 @@ int main(int argc, char** argv) {
         window.acquire();
         auto ud = static_cast<std::uint64_t>(d);
         s.append(doc, storage_test::crash_payload(ud, next), [&window, d, next](result<seq_t> r) {
-          if (!r) say("ERROR append " + r.err().message + "\n");
+          if (!r)
+            say("ERROR append " + r.err().message + "\n");
           else if (r.value() != next)
-            say("MISMATCH " + std::to_string(d) + " " + std::to_string(r.value()) + " " + std::to_string(next) + "\n");
-          else say(std::to_string(d) + " " + std::to_string(r.value()) + "\n");
+            say("MISMATCH " + std::to_string(d) + " " + std::to_string(r.value()) + " " +
+                std::to_string(next) + "\n");
+          else
+            say(std::to_string(d) + " " + std::to_string(r.value()) + "\n");
           window.release();
         });
       }

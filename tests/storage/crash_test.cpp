@@ -110,22 +110,24 @@ TEST_CASE("storage: after SIGKILL at random moments every update reported durabl
       auto st = s.load("crash/doc" + std::to_string(doc));
       REQUIRE_MESSAGE(st.ok(), "kill " << k << ": " << st.err().message);
       auto want = reported[static_cast<std::size_t>(doc)];
-      REQUIRE_MESSAGE(st->log.size() >= want, "kill " << k << " seed " << seed << ": doc " << doc << " lost updates: has "
-                                                       << st->log.size() << ", reported durable " << want);
+      REQUIRE_MESSAGE(st->log.size() >= want, "kill " << k << " seed " << seed << ": doc " << doc
+                                                      << " lost updates: has " << st->log.size()
+                                                      << ", reported durable " << want);
       std::size_t from = full ? 0 : verified[static_cast<std::size_t>(doc)];
       from = from > 64 ? from - 64 : 0;
       verified[static_cast<std::size_t>(doc)] = st->log.size();
       for (std::size_t i = from; i < st->log.size(); ++i) {
-        if (st->log[i].seq != i + 1 || st->log[i].data != crash_payload(static_cast<std::uint64_t>(doc), i + 1))
+        if (st->log[i].seq != i + 1 ||
+            st->log[i].data != crash_payload(static_cast<std::uint64_t>(doc), i + 1))
           FAIL("kill " << k << " seed " << seed << ": doc " << doc << " seq " << i + 1 << " damaged");
       }
     }
     if (!full) continue;
     auto rep = s.check();
     REQUIRE(rep.ok());
-    REQUIRE_MESSAGE(rep->ok(), "kill " << k << ": check found " << rep->problems.size() << " problems, first: "
-                                       << rep->problems.front().doc << " " << rep->problems.front().seq << " "
-                                       << rep->problems.front().what);
+    REQUIRE_MESSAGE(rep->ok(), "kill " << k << ": check found " << rep->problems.size()
+                                       << " problems, first: " << rep->problems.front().doc << " "
+                                       << rep->problems.front().seq << " " << rep->problems.front().what);
   }
   CHECK(total_reported > 0);
   MESSAGE("crash test: " << total_reported << " durable reports verified; last seqs " << reported[0] << ", "

@@ -155,7 +155,8 @@ TEST_CASE("storage: opening read-only a missing or empty directory is refused wi
   CHECK(fs::is_empty(d.path));
 }
 
-TEST_CASE("storage: a hot backup taken during writes opens, passes check and holds every acknowledged update") {
+TEST_CASE(
+    "storage: a hot backup taken during writes opens, passes check and holds every acknowledged update") {
   temp_dir d;
   auto s = store::open(opts_for(d / "live"));
   REQUIRE(s.ok());
@@ -186,7 +187,8 @@ TEST_CASE("storage: a hot backup taken during writes opens, passes check and hol
   REQUIRE(ld.ok());
   CHECK(ld->log.size() >= acked_after_min);
   for (std::size_t i = 0; i < ld->log.size(); ++i) CHECK(ld->log[i].data == payload(9, i + 1));
-  MESSAGE("backup holds " << ld->log.size() << " updates; " << acked_before << " were acknowledged before it began");
+  MESSAGE("backup holds " << ld->log.size() << " updates; " << acked_before
+                          << " were acknowledged before it began");
   // an occupied destination is refused
   auto again = st.backup(d / "copy");
   REQUIRE_FALSE(again.ok());

@@ -351,7 +351,8 @@ TEST_CASE("storage: concurrent readers always see a contiguous, intact log while
           continue;
         }
         for (std::size_t i = 0; i < st->log.size(); ++i)
-          if (st->log[i].seq != i + 1 || st->log[i].data != payload(static_cast<std::uint64_t>(r % 2), i + 1)) ++bad;
+          if (st->log[i].seq != i + 1 || st->log[i].data != payload(static_cast<std::uint64_t>(r % 2), i + 1))
+            ++bad;
         if (st->info.last_seq != st->log.size()) ++bad;
         ++loads;
       }
@@ -449,7 +450,8 @@ TEST_CASE("storage: updates reported durable across many map growths are all sto
   std::vector<std::future<result<seq_t>>> fs;
   for (int i = 0; i < per; ++i)
     for (int k = 0; k < docs; ++k)
-      fs.push_back(s->append("grow/" + std::to_string(k), payload(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(i + 1), 200)));
+      fs.push_back(s->append("grow/" + std::to_string(k),
+                             payload(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(i + 1), 200)));
   std::size_t idx = 0;
   for (int i = 0; i < per; ++i)
     for (int k = 0; k < docs; ++k) {
@@ -462,7 +464,8 @@ TEST_CASE("storage: updates reported durable across many map growths are all sto
     REQUIRE(st.ok());
     REQUIRE(st->log.size() == per);
     for (int i = 0; i < per; ++i)
-      CHECK(st->log[static_cast<std::size_t>(i)].data == payload(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(i + 1), 200));
+      CHECK(st->log[static_cast<std::size_t>(i)].data ==
+            payload(static_cast<std::uint64_t>(k), static_cast<std::uint64_t>(i + 1), 200));
   }
   auto stt = s->stats();
   REQUIRE(stt.ok());

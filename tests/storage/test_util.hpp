@@ -45,11 +45,14 @@ inline bytes payload(std::uint64_t doc, std::uint64_t seq, std::size_t base = 16
     x ^= x << 17;
     b[i] = static_cast<std::uint8_t>(x);
   }
-  for (int i = 0; i < 8 && static_cast<std::size_t>(i) < len; ++i) b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(seq >> (8 * i));
+  for (int i = 0; i < 8 && static_cast<std::size_t>(i) < len; ++i)
+    b[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(seq >> (8 * i));
   return b;
 }
 
-inline bytes str_bytes(const std::string& s) { return bytes(s.begin(), s.end()); }
+inline bytes str_bytes(const std::string& s) {
+  return bytes(s.begin(), s.end());
+}
 
 inline tandem::storage::options opts_for(const fs::path& p) {
   tandem::storage::options o;

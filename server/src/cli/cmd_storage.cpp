@@ -56,8 +56,9 @@ class progress_bar {
     last_ = pct;
     shown_ = true;
     int filled = pct * 30 / 100;
-    std::fprintf(stderr, "\r%s [%-30s] %3d%% (%llu/%llu)", label_.c_str(), std::string(static_cast<std::size_t>(filled), '#').c_str(),
-                 pct, static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
+    std::fprintf(stderr, "\r%s [%-30s] %3d%% (%llu/%llu)", label_.c_str(),
+                 std::string(static_cast<std::size_t>(filled), '#').c_str(), pct,
+                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
     std::fflush(stderr);
   }
 
@@ -69,7 +70,9 @@ class progress_bar {
 };
 
 void add_data_option(CLI::App* cmd, std::string& dir) {
-  cmd->add_option("--data", dir, "data directory of the store")->envname("TANDEM_DATA")->capture_default_str();
+  cmd->add_option("--data", dir, "data directory of the store")
+      ->envname("TANDEM_DATA")
+      ->capture_default_str();
 }
 
 }  // namespace
@@ -80,7 +83,8 @@ void register_storage_commands(CLI::App& app) {
   static std::string dest;
   static std::string doc_name;
 
-  auto* docs = app.add_subcommand("docs", "list stored documents: name<TAB>updates, bytes, snapshot, updated");
+  auto* docs =
+      app.add_subcommand("docs", "list stored documents: name<TAB>updates, bytes, snapshot, updated");
   add_data_option(docs, dir);
   docs->callback([] {
     auto s = open_store(dir, true);
@@ -100,16 +104,18 @@ void register_storage_commands(CLI::App& app) {
     auto rep = s->check([&bar](std::uint64_t d, std::uint64_t t) { bar(d, t); });
     if (!rep) die(rep.err().message);
     for (const auto& p : rep->problems) {
-      std::cout << "damaged\t" << (p.doc.empty() ? "(no document)" : p.doc) << "\tseq=" << p.seq << "\t" << p.what
-                << "\n";
+      std::cout << "damaged\t" << (p.doc.empty() ? "(no document)" : p.doc) << "\tseq=" << p.seq << "\t"
+                << p.what << "\n";
     }
-    std::cout << rep->documents << " documents, " << rep->records << " records checked, " << rep->problems.size()
-              << " problems\n";
+    std::cout << rep->documents << " documents, " << rep->records << " records checked, "
+              << rep->problems.size() << " problems\n";
     if (!rep->ok()) die(std::to_string(rep->problems.size()) + " damaged record(s) in " + dir, 1);
   });
 
-  auto* backup = app.add_subcommand("backup", "hot, compacting copy of the store into DEST (safe while serving)");
-  backup->add_option("DEST", dest, "destination directory (must be missing or empty)")->required()
+  auto* backup =
+      app.add_subcommand("backup", "hot, compacting copy of the store into DEST (safe while serving)");
+  backup->add_option("DEST", dest, "destination directory (must be missing or empty)")
+      ->required()
       ->envname("TANDEM_BACKUP_DEST");
   add_data_option(backup, dir);
   backup->callback([] {
@@ -158,8 +164,8 @@ void register_storage_commands(CLI::App& app) {
         if (!ok) break;
         auto r = d.apply_update(e.data);
         if (!r) {
-          std::cerr << "error: " << name << " seq " << e.seq << ": update does not decode: " << r.error().to_string()
-                    << "\n";
+          std::cerr << "error: " << name << " seq " << e.seq
+                    << ": update does not decode: " << r.error().to_string() << "\n";
           ok = false;
         }
       }

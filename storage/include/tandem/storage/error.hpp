@@ -51,15 +51,30 @@ class [[nodiscard]] result {
   result(error e) : v_(std::move(e)) {}      // NOLINT: implicit by design
   bool ok() const noexcept { return v_.index() == 0; }
   explicit operator bool() const noexcept { return ok(); }
-  T& value() & { assert(ok() && "result::value() on an error"); return std::get<0>(v_); }
-  const T& value() const& { assert(ok() && "result::value() on an error"); return std::get<0>(v_); }
-  T&& value() && { assert(ok() && "result::value() on an error"); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(ok() && "result::value() on an error");
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok() && "result::value() on an error");
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok() && "result::value() on an error");
+    return std::get<0>(std::move(v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
-  const error& err() const& { assert(!ok() && "result::err() on a value"); return std::get<1>(v_); }
-  error&& err() && { assert(!ok() && "result::err() on a value"); return std::get<1>(std::move(v_)); }
+  const error& err() const& {
+    assert(!ok() && "result::err() on a value");
+    return std::get<1>(v_);
+  }
+  error&& err() && {
+    assert(!ok() && "result::err() on a value");
+    return std::get<1>(std::move(v_));
+  }
 
  private:
   std::variant<T, error> v_;
@@ -72,8 +87,14 @@ class [[nodiscard]] result<void> {
   result(error e) : e_(std::move(e)) {}  // NOLINT: implicit by design
   bool ok() const noexcept { return !e_.has_value(); }
   explicit operator bool() const noexcept { return ok(); }
-  const error& err() const& { assert(!ok() && "result::err() on a value"); return *e_; }
-  error&& err() && { assert(!ok() && "result::err() on a value"); return std::move(*e_); }
+  const error& err() const& {
+    assert(!ok() && "result::err() on a value");
+    return *e_;
+  }
+  error&& err() && {
+    assert(!ok() && "result::err() on a value");
+    return std::move(*e_);
+  }
 
  private:
   std::optional<error> e_;

@@ -74,14 +74,14 @@ struct options {
 // Per-document metadata, kept up to date by every write.
 struct doc_info {
   std::string name;
-  std::uint64_t id{0};      // internal numeric id (stable until the document is deleted)
-  std::string kind;         // set by the server (set_doc_info), "" until then
-  std::string title;        // set by the server (set_doc_info), "" until then
-  std::string workspace;    // the name up to the first '/', or the whole name
+  std::uint64_t id{0};    // internal numeric id (stable until the document is deleted)
+  std::string kind;       // set by the server (set_doc_info), "" until then
+  std::string title;      // set by the server (set_doc_info), "" until then
+  std::string workspace;  // the name up to the first '/', or the whole name
   time_ms created{0};
-  time_ms updated{0};       // time of the last write of any kind
-  seq_t last_seq{0};        // highest sequence ever appended (0 = none)
-  seq_t snapshot_seq{0};    // the snapshot covers sequences 1..snapshot_seq (0 = no snapshot)
+  time_ms updated{0};               // time of the last write of any kind
+  seq_t last_seq{0};                // highest sequence ever appended (0 = none)
+  seq_t snapshot_seq{0};            // the snapshot covers sequences 1..snapshot_seq (0 = no snapshot)
   std::uint64_t log_count{0};       // update records currently in the log
   std::uint64_t log_bytes{0};       // sum of their payload sizes
   std::uint64_t snapshot_bytes{0};  // payload size of the snapshot
@@ -98,7 +98,7 @@ struct log_entry {
 struct doc_state {
   bool found{false};  // false: no such document (everything else empty / zero)
   doc_info info;
-  bytes snapshot;     // empty when info.snapshot_seq == 0
+  bytes snapshot;              // empty when info.snapshot_seq == 0
   std::vector<log_entry> log;  // sequences info.snapshot_seq+1 .. info.last_seq
 };
 
@@ -116,8 +116,8 @@ struct version_info {
   std::string label;
   std::string author;
   time_ms time{0};
-  seq_t at_seq{0};          // doc's last_seq when the version was created
-  std::uint64_t size{0};    // bytes of state
+  seq_t at_seq{0};        // doc's last_seq when the version was created
+  std::uint64_t size{0};  // bytes of state
 };
 
 struct version {
@@ -143,11 +143,11 @@ struct check_report {
 using progress_fn = std::function<void(std::uint64_t done, std::uint64_t total)>;
 
 struct store_stats {
-  std::uint64_t map_size{0};      // current LMDB map size
-  std::uint64_t used_bytes{0};    // pages in use * page size
-  std::uint64_t file_bytes{0};    // size of data.mdb on disk
+  std::uint64_t map_size{0};    // current LMDB map size
+  std::uint64_t used_bytes{0};  // pages in use * page size
+  std::uint64_t file_bytes{0};  // size of data.mdb on disk
   std::uint64_t documents{0};
-  std::uint64_t batches{0};       // group-commit transactions since open
+  std::uint64_t batches{0};  // group-commit transactions since open
   std::uint64_t batched_updates{0};
 };
 
@@ -182,7 +182,7 @@ class store {
   // Log entries of `doc` within `range` (sequence AND time bounds). Entries covered by
   // the snapshot are gone after compaction. Unknown doc -> empty vector.
   [[nodiscard]] result<std::vector<log_entry>> read_log(std::string_view doc,
-                                                         const log_range& range = {}) const;
+                                                        const log_range& range = {}) const;
   // Streaming form: fn is called per entry, inside the read transaction, with a view
   // valid only during the call; return false to stop. Keep fn short.
   struct log_view {
@@ -212,8 +212,7 @@ class store {
   [[nodiscard]] result<version_info> create_version(std::string_view doc, std::string_view label,
                                                     std::string_view author, bytes_view state);
   [[nodiscard]] result<std::vector<version_info>> list_versions(std::string_view doc) const;
-  [[nodiscard]] result<std::optional<version>> read_version(std::string_view doc,
-                                                            std::uint32_t number) const;
+  [[nodiscard]] result<std::optional<version>> read_version(std::string_view doc, std::uint32_t number) const;
   [[nodiscard]] result<bool> delete_version(std::string_view doc, std::uint32_t number);
 
   // Deletes the document and all its records (log, snapshot, versions, metadata).
@@ -226,8 +225,7 @@ class store {
   [[nodiscard]] result<void> kv_put(std::string_view key, bytes_view value);
   [[nodiscard]] result<std::optional<bytes>> kv_get(std::string_view key) const;
   [[nodiscard]] result<bool> kv_delete(std::string_view key);
-  [[nodiscard]] result<std::vector<std::pair<std::string, bytes>>> kv_list(
-      std::string_view prefix) const;
+  [[nodiscard]] result<std::vector<std::pair<std::string, bytes>>> kv_list(std::string_view prefix) const;
 
   // ---- maintenance ----
   // Walks every record of every database, verifies checksums, structure and the
