@@ -1,7 +1,7 @@
 // Crash-test child: appends updates to crash_docs documents from as many threads, and
 // writes "<doc> <seq>\n" to stdout for every update reported durable. The parent
 // SIGKILLs it at a random moment and verifies that everything reported is stored.
-// Usage: tandem_storage_crash_child DIR
+// Usage: tandem_storage_crash_child DIR [full|relaxed]
 #include <unistd.h>
 
 #include <atomic>
@@ -28,6 +28,10 @@ int main(int argc, char** argv) {
   options o;
   o.dir = argv[1];
   o.initial_map_size = 1 << 20;  // small, so the map grows while we get killed
+  if (argc > 2 && std::string(argv[2]) == "relaxed") {
+    o.mode = durability::relaxed;
+    o.sync_interval = std::chrono::milliseconds(5);
+  }
   auto opened = store::open(o);
   if (!opened) {
     say("ERROR open " + opened.err().message + "\n");
