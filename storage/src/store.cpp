@@ -772,8 +772,19 @@ result<std::vector<doc_info>> store::list_docs(std::string_view prefix) const {
       while (rc == MDB_SUCCESS) {
         std::string_view name = sv(k);
         if (name.substr(0, prefix.size()) != prefix) break;
-        if (v.mv_size != 8) corrupt(std::string(name), 0, "name record malformed");
-        out.push_back(impl_->get_meta(t, name, get_be(static_cast<const std::uint8_t*>(v.mv_data), 8)).info);
+        // A damaged document is listed (flagged), never dropped, and never hides the others.
+        doc_info di;
+        try {
+          if (v.mv_size != 8) corrupt(std::string(name), 0, "name record malformed");
+          di = impl_->get_meta(t, name, get_be(static_cast<const std::uint8_t*>(v.mv_data), 8)).info;
+        } catch (const store_failure& f) {
+          if (f.e.code != errc::corrupt) throw;
+          di = doc_info{};
+          di.name = std::string(name);
+          di.workspace = workspace_of(name);
+          di.damaged = true;
+        }
+        out.push_back(std::move(di));
         rc = mdb_cursor_get(c.c, &k, &v, MDB_NEXT);
       }
       if (rc != MDB_NOTFOUND && rc != MDB_SUCCESS) chk(rc, "list documents");

@@ -229,3 +229,33 @@ TEST_CASE("storage: tandem docs, backup and compact work on a store and report f
   MESSAGE("tandem executable not part of this build: CLI not exercised");
 #endif
 }
+
+TEST_CASE("storage: a document with damaged metadata is listed as damaged and the others stay listed") {
+  temp_dir d;
+  {
+    auto s = store::open(opts_for(d.path));
+    REQUIRE(s.ok());
+    REQUIRE(s.value()->append("aa/one", str_bytes("x")).get().ok());
+    REQUIRE(s.value()->append("zz/two", str_bytes("y")).get().ok());
+    REQUIRE(s.value()->set_doc_info("aa/one", "plan", "TITLE-TO-DAMAGE").ok());
+  }
+  REQUIRE(flip_after(d / "data.mdb", "TITLE-TO-DAMAGE", 3) >= 1);
+  auto s = store::open(opts_for(d.path));
+  REQUIRE(s.ok());
+  auto l = s.value()->list_docs();
+  REQUIRE(l.ok());
+  REQUIRE(l->size() == 2);
+  CHECK((*l)[0].name == "aa/one");
+  CHECK((*l)[0].damaged);
+  CHECK_FALSE((*l)[1].damaged);
+  CHECK((*l)[1].log_count == 1);
+  auto ld = s.value()->load("aa/one");
+  REQUIRE_FALSE(ld.ok());
+  CHECK(ld.err().doc == "aa/one");
+  CHECK(ld.err().message.find("metadata") != std::string::npos);
+  auto rep = s.value()->check();
+  REQUIRE(rep.ok());
+  REQUIRE(rep->problems.size() >= 1);
+  CHECK(rep->problems[0].doc == "aa/one");
+  CHECK(s.value()->load("zz/two").ok());
+}

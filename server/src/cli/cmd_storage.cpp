@@ -91,6 +91,10 @@ void register_storage_commands(CLI::App& app) {
     auto l = s->list_docs();
     if (!l) die(l.err().message);
     for (const auto& d : *l) {
+      if (d.damaged) {
+        std::cout << d.name << "\tdamaged (run tandem check)\n";
+        continue;
+      }
       std::cout << d.name << "\tupdates=" << d.log_count << "\tbytes=" << d.log_bytes
                 << "\tsnapshot=" << d.snapshot_bytes << "\tupdated=" << iso_time(d.updated) << "\n";
     }

@@ -86,6 +86,7 @@ struct doc_info {
   std::uint64_t log_bytes{0};       // sum of their payload sizes
   std::uint64_t snapshot_bytes{0};  // payload size of the snapshot
   std::uint32_t version_count{0};   // named versions currently stored
+  bool damaged{false};  // list_docs only: metadata unreadable, only name/workspace valid (run check)
 };
 
 struct log_entry {
