@@ -112,6 +112,7 @@ std::string sign(const claims& c, std::string_view secret) {
   o["role"] = std::string(to_string(c.role_));
   o["prefix"] = c.prefix;
   o["exp"] = c.expires_at;
+  if (!c.token_id.empty()) o["jti"] = c.token_id;
   const std::string payload = base64url_encode(boost::json::serialize(o));
   return payload + "." + base64url_encode(hmac_sha256(secret, payload));
 }
@@ -152,6 +153,10 @@ std::variant<claims, verify_error> verify(std::string_view token, std::string_vi
   c.role_ = *parsed_role;
   c.prefix.assign(prefix->data(), prefix->size());
   c.expires_at = exp_it->value().as_int64();
+  if (auto jti = o.find("jti"); jti != o.end()) {
+    if (!jti->value().is_string()) return bad("token id is not a string");
+    c.token_id.assign(jti->value().as_string().data(), jti->value().as_string().size());
+  }
   if (c.expires_at <= now) return verify_error{failure::expired, "token expired"};
   return c;
 }

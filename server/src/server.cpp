@@ -20,6 +20,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "domain_bridge.hpp"
 #include "tandem/server/auth.hpp"
 #include "tandem/server/room.hpp"
 
@@ -81,6 +82,11 @@ struct shared_state {
   ip_rate_limiter limiter;
   std::atomic<bool> draining{false};
   std::atomic<std::int64_t> sessions{0};  // HTTP + WebSocket sessions alive
+  domain_hooks hooks;                     // filled before serving, then read-only
+  std::shared_ptr<void> domain;           // keeps the domain services alive
+  // Live connections by token id, so a revoked invite closes them (guarded by conns_mu).
+  std::mutex conns_mu;
+  std::unordered_multimap<std::string, std::weak_ptr<room_client>> conns_by_token;
 
   explicit shared_state(const server_options& o) : opts(o), limiter(o.ip_rate, o.ip_burst) {}
 };
@@ -114,6 +120,7 @@ auth_outcome authorize(const shared_state& st, const http::request& req, const s
   auto v = auth::verify(token, st.secret, unix_now());
   if (auto* e = std::get_if<auth::verify_error>(&v)) return {401, e->reason, {}};
   out.claims = std::get<auth::claims>(std::move(v));
+  if (st.hooks.is_revoked && st.hooks.is_revoked(out.claims.token_id)) return {401, "token revoked", {}};
   if (!auth::prefix_covers(out.claims, doc)) return {403, "token does not cover this document", {}};
   if (needs_write && !auth::can_write(out.claims.role_)) return {403, "read-only token", {}};
   return out;
@@ -123,8 +130,14 @@ auth_outcome authorize(const shared_state& st, const http::request& req, const s
 
 class websocket_session : public room_client, public std::enable_shared_from_this<websocket_session> {
  public:
-  websocket_session(tcp::socket&& s, shared_state& st, std::shared_ptr<room> r, bool can_write)
-      : ws_(std::move(s)), st_(st), room_(std::move(r)), can_write_(can_write) {
+  websocket_session(tcp::socket&& s, shared_state& st, std::shared_ptr<room> r, const auth::claims& c, bool check_expiry)
+      : ws_(std::move(s)),
+        st_(st),
+        room_(std::move(r)),
+        can_write_(auth::can_write(c.role_)),
+        token_id_(c.token_id),
+        expires_at_(check_expiry ? c.expires_at : 0),
+        expiry_(ws_.get_executor()) {
     st_.sessions.fetch_add(1);
   }
   ~websocket_session() override { st_.sessions.fetch_sub(1); }
@@ -179,6 +192,17 @@ class websocket_session : public room_client, public std::enable_shared_from_thi
     st_.stats.connections.fetch_add(1);
     st_.stats.connections_total.fetch_add(1);
     room_->join(shared_from_this(), can_write_);
+    if (!token_id_.empty()) {
+      std::lock_guard lock(st_.conns_mu);
+      st_.conns_by_token.emplace(token_id_, weak_from_this());
+    }
+    if (expires_at_ > 0) {
+      // A token that expires while connected ends the session (4401: y-websocket does not retry 44xx).
+      expiry_.expires_at(std::chrono::steady_clock::now() + std::chrono::seconds(std::max<std::int64_t>(0, expires_at_ - unix_now())));
+      expiry_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (!ec) self->do_close(4401, "token expired");
+      });
+    }
     do_read();
   }
 
@@ -253,6 +277,17 @@ class websocket_session : public room_client, public std::enable_shared_from_thi
     if (finished_) return;
     finished_ = true;
     if (open_) st_.stats.connections.fetch_sub(1);
+    expiry_.cancel();
+    if (!token_id_.empty()) {
+      std::lock_guard lock(st_.conns_mu);
+      auto [b, e] = st_.conns_by_token.equal_range(token_id_);
+      for (auto it = b; it != e; ++it) {
+        if (it->second.lock().get() == this || it->second.expired()) {
+          st_.conns_by_token.erase(it);
+          break;
+        }
+      }
+    }
     room_->leave(this);
     st_.rooms->release(room_);
   }
@@ -261,6 +296,9 @@ class websocket_session : public room_client, public std::enable_shared_from_thi
   shared_state& st_;
   std::shared_ptr<room> room_;
   bool can_write_;
+  std::string token_id_;
+  std::int64_t expires_at_;
+  net::steady_timer expiry_;
   beast::flat_buffer buf_;
   // Guarded by the session's strand (ws_'s executor):
   std::deque<std::shared_ptr<const std::string>> queue_;
@@ -353,7 +391,7 @@ class http_session : public std::enable_shared_from_this<http_session> {
       return write(simple(503, "document at its connection limit", req.version(), false));
     }
     stream_.expires_never();
-    std::make_shared<websocket_session>(stream_.release_socket(), st_, std::move(room), auth::can_write(a.claims.role_))->run(std::move(req));
+    std::make_shared<websocket_session>(stream_.release_socket(), st_, std::move(room), a.claims, !st_.opts.no_auth)->run(std::move(req));
   }
 
   void handle(bhttp::request<bhttp::string_body> req) {
@@ -603,6 +641,49 @@ int run_server(const server_options& o) {
 
   register_core_routes(*st);
   for (auto& r : registrars()) r(st->router);
+  {
+    shared_state* sp = st.get();
+    auto& h = st->hooks;
+    h.authenticate = [sp](const http::request& req) -> std::variant<auth::claims, http::response> {
+      if (sp->opts.no_auth) {
+        auth::claims c;
+        c.user = "dev";
+        c.name = "Developer";
+        c.role_ = auth::role::admin;
+        c.prefix = "*";
+        return c;
+      }
+      const std::string token = bearer_or_query(req);
+      if (token.empty()) return http::json_error(401, "missing token");
+      auto v = auth::verify(token, sp->secret, unix_now());
+      if (auto* e = std::get_if<auth::verify_error>(&v)) return http::json_error(401, e->reason);
+      auto c = std::get<auth::claims>(std::move(v));
+      if (sp->hooks.is_revoked && sp->hooks.is_revoked(c.token_id)) return http::json_error(401, "token revoked");
+      return c;
+    };
+    h.sign = [sp](const auth::claims& c) { return auth::sign(c, sp->secret); };
+    h.apply_update = [sp](const std::string& doc, std::string update, std::function<void(status)> done) {
+      if (!auth::valid_doc_name(doc)) return done(error{"invalid document name", 0, 400});
+      auto r = sp->rooms->acquire(doc);
+      r->post_update(std::move(update), [sp, r, done = std::move(done)](status s) {
+        sp->rooms->release(r);
+        done(std::move(s));
+      });
+    };
+    h.run_blocking = [sp](std::function<void()> fn) { net::post(*sp->blocking, std::move(fn)); };
+    h.close_token_connections = [sp](const std::string& id) {
+      std::vector<std::shared_ptr<room_client>> victims;
+      {
+        std::lock_guard lock(sp->conns_mu);
+        auto [b, e] = sp->conns_by_token.equal_range(id);
+        for (auto it = b; it != e; ++it)
+          if (auto c = it->second.lock()) victims.push_back(std::move(c));
+      }
+      for (auto& c : victims) c->close(4403, "token revoked");
+    };
+    st->domain = install_domain_routes(*st->store, st->router, h);
+    if (st->domain) spdlog::info("domain REST routes installed (workspaces, sessions, versions, feedback)");
+  }
   register_static_routes(*st);
 
   beast::error_code ec;
@@ -653,6 +734,7 @@ int run_server(const server_options& o) {
   spdlog::info("stopped; storage flushed");
   // Rooms hold timers bound to ioc: drop them before ioc goes away.
   st->rooms.reset();
+  st->domain.reset();
   st->store.reset();
   return 0;
 }

@@ -40,12 +40,19 @@ class lmdb_store final : public doc_store {
 
   void flush() override { s_->flush(); }
   const char* name() const override { return "lmdb"; }
+  storage::store& raw() { return *s_; }
 
  private:
   std::unique_ptr<storage::store> s_;
 };
 
 }  // namespace
+
+// The tandem_storage store behind a doc_store, for the domain services (null if another kind).
+storage::store* raw_storage(doc_store& s) {
+  auto* l = dynamic_cast<lmdb_store*>(&s);
+  return l ? &l->raw() : nullptr;
+}
 
 result<std::unique_ptr<doc_store>> open_data_store(const std::string& data_dir, bool relaxed) {
   storage::options o;

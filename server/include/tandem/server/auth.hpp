@@ -23,6 +23,7 @@ struct claims {
   role role_ = role::viewer;
   std::string prefix;
   std::int64_t expires_at = 0;  // seconds since the Unix epoch
+  std::string token_id;         // "jti": set for invite tokens so they can be revoked; may be empty
 };
 
 [[nodiscard]] std::string sign(const claims& c, std::string_view secret);
