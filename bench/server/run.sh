@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Server benchmark: the same workloads against Tandem (durability on), the Yjs reference
+# Server benchmark: the same workloads against Tandem (durability full, and relaxed for
+# comparison), the Yjs reference
 # server (@y/websocket-server 0.1.1) and Hocuspocus 3, in one run, on loopback only.
 # Usage: bench/server/run.sh [--quick] [--record]
 #   --quick   shorter runs and fewer connections (smoke test of the harness)
 #   --record  append a "## server" section to bench/RESULTS.md
-# Env: TANDEM_BENCH_BUILD (default build/bench-release), TANDEM_BENCH_SERVERS (default "tandem yws hocuspocus"),
+# Env: TANDEM_BENCH_BUILD (default build/bench-release), TANDEM_BENCH_SERVERS (default "tandem tandem-relaxed yws hocuspocus"),
 #      TANDEM_BENCH_TANDEM / TANDEM_BENCH_GEN (prebuilt binaries; both set = no build step).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -13,12 +14,13 @@ quick=0; record=0
 for a in "$@"; do case $a in --quick) quick=1;; --record) record=1;; *) echo "unknown flag $a" >&2; exit 2;; esac; done
 
 build=${TANDEM_BENCH_BUILD:-build/bench-release}
-servers=${TANDEM_BENCH_SERVERS:-"tandem yws hocuspocus"}
+servers=${TANDEM_BENCH_SERVERS:-"tandem tandem-relaxed yws hocuspocus"}
 tandem=${TANDEM_BENCH_TANDEM:-$root/$build/server/tandem}
 gen=${TANDEM_BENCH_GEN:-$root/$build/bench/server/tandem_bench_server}
 if [ -z "${TANDEM_BENCH_TANDEM:-}" ] || [ -z "${TANDEM_BENCH_GEN:-}" ]; then
   echo "== build (Release) in $build: tandem, tandem_bench_server"
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTANDEM_JS_TESTS=OFF >/dev/null
+  # Warnings are policed by the normal builds; a -O3-only false positive must not block a measurement.
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTANDEM_JS_TESTS=OFF -DTANDEM_WERROR=OFF >/dev/null
   cmake --build "$build" --target tandem tandem_bench_server >/dev/null
 fi
 
@@ -47,10 +49,11 @@ export TANDEM_SECRET=bench-secret-0f1e2d3c4b5a69788796a5b4c3d2e1f0
 start_server() { # $1 = kind; sets pid, port, token
   port=$(free_port); token=""
   case $1 in
-    tandem)
+    tandem|tandem-relaxed)
+      local durability=full; [ "$1" = tandem-relaxed ] && durability=relaxed
       rm -rf "$work/data"; mkdir -p "$work/data"
       token=$("$tandem" token --user bench --name Bench --role mentor --prefix bench --ttl 1d --data "$work/data" | tail -n 1)
-      "$tandem" serve --listen "127.0.0.1:$port" --data "$work/data" --durability full >"$work/tandem.log" 2>&1 &
+      "$tandem" serve --listen "127.0.0.1:$port" --data "$work/data" --durability "$durability" >"$work/tandem.log" 2>&1 &
       pid=$!; wait_http "$port" healthz ;;
     yws)
       HOST=127.0.0.1 PORT=$port node bench/server/node_modules/@y/websocket-server/src/server.js >"$work/yws.log" 2>&1 &
@@ -76,10 +79,10 @@ for w in fanout rooms idle; do
   for s in $servers; do
     start_server "$s"
     echo "== $w on $s (port $port): $args"
-    out=$("$gen" --kind "$s" --port "$port" --token "$token" --prefix "bench/$w" --server-pid "$pid" $args) || true
+    out=$("$gen" --kind "${s%-relaxed}" --port "$port" --token "$token" --prefix "bench/$w" --server-pid "$pid" $args) || true
     echo "$out"
     store=""
-    [ "$s" = tandem ] && store=$(grep -o '(store [a-z]*' "$work/tandem.log" | head -n 1 | cut -d' ' -f2)
+    [ "${s%-relaxed}" = tandem ] && store=$(grep -o '(store [a-z]*' "$work/tandem.log" | head -n 1 | cut -d' ' -f2)
     [ -n "$out" ] && echo "{\"workload\":\"$w\",\"server\":\"$s\",\"store\":\"$store\",\"args\":\"$args\",\"result\":$out}" >> "$results"
     if ! kill -0 "$pid" 2>/dev/null; then echo "warning: $s died during $w" >&2; fi
     stop_server
