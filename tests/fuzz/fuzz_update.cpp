@@ -19,7 +19,9 @@ void round_trip(const crdt::doc& d, bool gc) {
   auto r = fresh.apply_update(state);
   if (!r) finding("full-state update of an accepted update was rejected");
   fresh.check_invariants();
-  if (fresh.encode_state_vector() != sv) finding("state vector changed after a full-state round trip");
+  // with pending structs the round trip may integrate more (yjs does the same), so only
+  // a doc without pending data must come back with the same state vector
+  if (!d.has_pending() && fresh.encode_state_vector() != sv) finding("state vector changed after a full-state round trip");
   (void)fresh.to_json();
 }
 }  // namespace
@@ -49,9 +51,10 @@ void one_input(const std::uint8_t* data, std::size_t size) {
     if (e.apply_update(in).ok()) {
       e.check_invariants();
       const auto s1 = e.encode_state_vector();
+      const bool pending = e.has_pending();
       if (!e.apply_update(in).ok()) finding("an accepted update was rejected the second time");
       e.check_invariants();
-      if (e.encode_state_vector() != s1) finding("applying the same update twice changed the state vector");
+      if (!pending && e.encode_state_vector() != s1) finding("applying the same update twice changed the state vector");
       round_trip(e, gc);
     }
   }
