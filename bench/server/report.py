@@ -41,12 +41,13 @@ def report(path, quick):
              "tandem-relaxed": f"Tandem (store: {store}, --durability relaxed)", "yws": "@y/websocket-server 0.1.1 (memory)",
              "hocuspocus": "@hocuspocus/server 3.4.4 (memory)"}
     titles = {"fanout": "1 writer -> 50 readers, 100 updates/s", "rooms": "1,500 clients in 500 rooms (1 writer + 2 readers each, 2 updates/s per writer)",
-              "idle": "10,000 idle connections (1,000 rooms x 10)"}
+              "idle": "10,000 idle connections (1,000 rooms x 10)",
+              "saturate": "Saturation: 20 rooms x (1 writer at 500 updates/s + 10 readers) = 100,000 deliveries/s offered"}
     out = [f"Date: {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC. Machine: {machine()}.",
            "Generator: bench/server/tandem_bench_server (C++/Beast, same process for all servers), loopback only."
            + (" QUICK run (reduced sizes)." if quick == "1" else ""),
            "Peers keep documents in memory only; Tandem `full` fsyncs each group commit before relaying (durable before broadcast), `relaxed` syncs periodically. Fan-out latency = writer send to reader receive, same clock; RSS per connection = server VmRSS growth from no connection to all connected and synced / connections.", ""]
-    for w in ["fanout", "rooms", "idle"]:
+    for w in ["fanout", "rooms", "saturate", "idle"]:
         rs = {r["server"]: r for r in rows if r["workload"] == w}
         if not rs:
             continue

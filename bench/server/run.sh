@@ -69,13 +69,15 @@ if [ $quick = 1 ]; then
   W_FANOUT="--rooms 1 --clients 51 --writers 1 --rate 100 --duration 3"
   W_ROOMS="--rooms 100 --clients 3 --writers 1 --rate 2 --duration 3"
   W_IDLE="--rooms 100 --clients 10 --writers 0 --settle 2"
+  W_SATURATE="--rooms 20 --clients 11 --writers 1 --rate 200 --duration 3"
 else
   W_FANOUT="--rooms 1 --clients 51 --writers 1 --rate 100 --duration 20"
   W_ROOMS="--rooms 500 --clients 3 --writers 1 --rate 2 --duration 20"
   W_IDLE="--rooms 1000 --clients 10 --writers 0 --settle 3"
+  W_SATURATE="--rooms 20 --clients 11 --writers 1 --rate 500 --duration 10"
 fi
-for w in fanout rooms idle; do
-  case $w in fanout) args=$W_FANOUT;; rooms) args=$W_ROOMS;; idle) args=$W_IDLE;; esac
+for w in fanout rooms saturate idle; do
+  case $w in fanout) args=$W_FANOUT;; rooms) args=$W_ROOMS;; saturate) args=$W_SATURATE;; idle) args=$W_IDLE;; esac
   for s in $servers; do
     start_server "$s"
     echo "== $w on $s (port $port): $args"
