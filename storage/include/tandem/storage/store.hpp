@@ -7,7 +7,8 @@
 //    except append() is synchronous: it runs one short LMDB transaction on the calling
 //    thread and returns. Write calls (compact, versions, kv, delete, set_doc_info) take
 //    LMDB's single writer lock and, with durability::full, an fsync: call them off your
-//    I/O threads (or accept a few ms). Read calls never block on writers.
+//    I/O threads (or accept a few ms). Read calls never block on writers (only, briefly, on
+//    map growth).
 //  * Group commit. append() only queues. One writer thread takes everything queued (from
 //    all documents), writes it in ONE transaction with ONE fsync, and then calls each
 //    on_durable callback, in append order (so in sequence order per document).
@@ -231,7 +232,8 @@ class store {
   // ---- maintenance ----
   // Walks every record of every database, verifies checksums, structure and the
   // agreement of metadata with the records; reports every problem (never stops early,
-  // never skips silently).
+  // never skips silently). One read transaction for the whole walk: in a serving process,
+  // map growth waits until it ends (prefer `tandem check`, a separate process).
   [[nodiscard]] result<check_report> check(const progress_fn& progress = {}) const;
   // Hot, compacting copy (mdb_env_copy2 + MDB_CP_COMPACT) into `dest`, which must not
   // exist or be an empty directory. Safe while appends run; they are not blocked
