@@ -446,7 +446,14 @@ void doc_impl::transact(const std::function<void(txn_impl&)>& fn, const void* or
     bool first = current == cleanups[0].get();
     current = nullptr;
     if (first) {
-      for (std::size_t i = 0; i < cleanups.size(); ++i) cleanup(*cleanups[i]);
+      try {
+        for (std::size_t i = 0; i < cleanups.size(); ++i) cleanup(*cleanups[i]);
+      } catch (...) {
+        // An update handler threw: drop the queue so the next transaction starts clean.
+        cleanups.clear();
+        dead_items.clear();
+        throw;
+      }
       for (auto& t : cleanups) spare_txns.push_back(std::move(t));
       cleanups.clear();
       // Items merged away are unreachable now (markers and map entries were redirected).
