@@ -424,3 +424,15 @@ TEST_CASE("render: concurrent exports on several threads give the same bytes as 
     CHECK(got[t] == (t % 2 ? serial_plan : serial_board));
   }
 }
+
+TEST_CASE("render: warnings become one bounded, header-safe line") {
+  CHECK(warnings_header_value({}) == "0");
+  CHECK(warnings_header_value({"a", "b c"}) == "2: a; b c");
+  CHECK(warnings_header_value({"line\r\nbreak 100% é"}) == "1: line%0D%0Abreak 100%25 %C3%A9");
+  std::vector<std::string> many(10000, "element xyz skipped: field 'x' should be a number but is a string");
+  auto v = warnings_header_value(many, 500);
+  CHECK(v.size() <= 500);
+  CHECK(v.rfind("10000: ", 0) == 0);
+  CHECK(v.substr(v.size() - 3) == "...");
+  for (char c : v) CHECK((c >= 0x20 && c < 0x7f));
+}

@@ -74,6 +74,11 @@ struct export_output {
 [[nodiscard]] result<export_output> render_session(const board_model& board, const plan_model& plan,
                                                    const export_options& opt);
 
+// The warnings as one HTTP header value (X-Tandem-Warnings): count first, then the
+// messages joined by "; ", non-printable and non-ASCII bytes percent-encoded, cut to
+// max_bytes with "..." so a huge list never makes an oversized header.
+[[nodiscard]] std::string warnings_header_value(const std::vector<std::string>& warnings, size_t max_bytes = 4000);
+
 // The frame pages a board export would produce, in order (names; for tests and the UI).
 [[nodiscard]] std::vector<std::string> frame_names(const board_model& board);
 
