@@ -87,11 +87,23 @@ TEST_CASE("a correctly signed payload with a missing field, wrong type or unknow
       auth::verify(sign_raw(R"({"sub":"u","name":"n","role":"mentee","prefix":"a","exp":4102444800})"), "s", now)));
   for (const char* json : {R"({"sub":"u","name":"n","role":"owner","prefix":"a","exp":4102444800})",
                            R"({"sub":"u","name":"n","role":"mentor","exp":4102444800})",
-                           R"({"sub":"u","name":"n","role":"mentor","prefix":"a","exp":"soon"})", R"([1,2,3])", "not json"}) {
+                           R"({"sub":"u","name":"n","role":"mentor","prefix":"a","exp":"soon"})",
+                           R"({"sub":"u","name":"n","role":"mentor","prefix":"a","exp":4102444800,"jti":7})", R"([1,2,3])", "not json"}) {
     auto v = auth::verify(sign_raw(json), "s", now);
     REQUIRE(std::holds_alternative<auth::verify_error>(v));
     CHECK(std::get<auth::verify_error>(v).kind == auth::failure::malformed);
   }
+}
+
+TEST_CASE("an invite token carries its token id (jti) through signing and verification; a non-string jti is malformed") {
+  auto c = mentor();
+  c.token_id = "9690f38c5485155240bce74e7f927821";
+  auto v = auth::verify(auth::sign(c, "s"), "s", now);
+  REQUIRE(std::holds_alternative<auth::claims>(v));
+  CHECK(std::get<auth::claims>(v).token_id == "9690f38c5485155240bce74e7f927821");
+  auto plain = auth::verify(auth::sign(mentor(), "s"), "s", now);
+  REQUIRE(std::holds_alternative<auth::claims>(plain));
+  CHECK(std::get<auth::claims>(plain).token_id.empty());
 }
 
 TEST_CASE("base64url matches Node's Buffer encoding and refuses bad input") {
