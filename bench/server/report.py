@@ -77,7 +77,8 @@ def report(path, quick):
             parts = []
             if t["sent"]:
                 parts.append(f"p99 fan-out Tandem/reference = {ratio(t['latency_ms_p99'], y['latency_ms_p99'])} (target <= 0.33x)")
-                parts.append(f"delivered/s Tandem/reference = {ratio(t['delivered_per_s'], y['delivered_per_s'])} (rate-limited workload: equal means all delivered)")
+                what = "(offered load exceeds capacity: this is throughput)" if w == "saturate" else "(rate-limited workload: equal means all delivered)"
+                parts.append(f"delivered/s Tandem/reference = {ratio(t['delivered_per_s'], y['delivered_per_s'])} {what}")
             parts.append(f"RSS per connection Tandem/reference = {ratio(t['rss_kib_per_connection'], y['rss_kib_per_connection'])} (target <= 0.25x)")
             parts.append(f"connect+sync p99 Tandem/reference = {ratio(t['connect_sync_ms_p99'], y['connect_sync_ms_p99'])}")
             tr = rs.get("tandem-relaxed", {}).get("result")
