@@ -166,12 +166,19 @@ class websocket_session : public room_client, public std::enable_shared_from_thi
   void send(std::shared_ptr<const std::string> frame) override {
     net::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
       if (self->closing_ || !self->open_) return;
-      self->queued_bytes_ += frame->size();
-      if (self->queued_bytes_ > self->st_.opts.max_queue_bytes) {
+      // Bound: max_queue_bytes of ordinary frames plus at most one frame larger than the
+      // limit (a big document's step2 must still reach a client that keeps reading).
+      const std::size_t limit = self->st_.opts.max_queue_bytes;
+      const std::size_t size = frame->size();
+      const bool oversized = size > limit;
+      const bool over = oversized ? self->oversized_bytes_ > 0 : (self->queued_bytes_ - self->oversized_bytes_) + size > limit;
+      if (over) {
         self->st_.stats.reject(reject_reason::slow_client);
         self->do_close(1013, "client too slow: outbound queue full");
         return;
       }
+      self->queued_bytes_ += size;
+      if (oversized) self->oversized_bytes_ += size;
       self->queue_.push_back(std::move(frame));
       if (!self->writing_) self->do_write();
     });
@@ -246,12 +253,15 @@ class websocket_session : public room_client, public std::enable_shared_from_thi
   void on_write(beast::error_code ec, std::size_t n) {
     writing_ = false;
     if (!queue_.empty()) {
-      queued_bytes_ -= std::min(queued_bytes_, queue_.front()->size());
+      const std::size_t size = queue_.front()->size();
+      queued_bytes_ -= std::min(queued_bytes_, size);
+      if (size > st_.opts.max_queue_bytes) oversized_bytes_ -= std::min(oversized_bytes_, size);
       queue_.pop_front();
     }
     if (ec) {
       queue_.clear();
       queued_bytes_ = 0;
+      oversized_bytes_ = 0;
       return;  // the read side sees the failure and finishes
     }
     st_.stats.bytes_out.fetch_add(n, std::memory_order_relaxed);
@@ -269,6 +279,7 @@ class websocket_session : public room_client, public std::enable_shared_from_thi
       queue_.push_back(std::move(front));
     }
     queued_bytes_ = queue_.empty() ? 0 : queue_.front()->size();
+    oversized_bytes_ = queued_bytes_ > st_.opts.max_queue_bytes ? queued_bytes_ : 0;
     websocket::close_reason cr(static_cast<websocket::close_code>(code), reason.size() > 120 ? reason.substr(0, 120) : reason);
     ws_.async_close(cr, [self = shared_from_this()](beast::error_code) {});
   }
@@ -303,6 +314,7 @@ class websocket_session : public room_client, public std::enable_shared_from_thi
   // Guarded by the session's strand (ws_'s executor):
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
+  std::size_t oversized_bytes_ = 0;  // part of queued_bytes_ in one frame above the limit
   bool writing_ = false, closing_ = false, open_ = false, finished_ = false;
 };
 
