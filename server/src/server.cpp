@@ -154,7 +154,7 @@ class websocket_session : public room_client, public std::enable_shared_from_thi
       pmd.server_enable = true;
       pmd.client_enable = false;
       pmd.msg_size_threshold = 512;  // small sync messages are not worth compressing
-      pmd.memLevel = 4;
+      pmd.memLevel = 2;  // zlib hash/literal buffers scale with 2^memLevel: keep them small per connection
       pmd.server_max_window_bits = 10;  // 1 KiB window: per-connection zlib state ~12 KiB instead of ~40
       ws_.set_option(pmd);
     }
