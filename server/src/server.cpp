@@ -21,6 +21,7 @@
 #include <unordered_map>
 
 #include "domain_bridge.hpp"
+#include "export_job.hpp"
 #include "tandem/server/auth.hpp"
 #include "tandem/server/room.hpp"
 
@@ -598,6 +599,51 @@ void register_core_routes(shared_state& st) {
   });
 }
 
+// GET /api/docs/<name>/export.pdf|.png: the room hands over its full state, the render
+// runs on the blocking pool on a private copy. ?with-plan=<doc> appends that plan's pages
+// (session export); the token must be able to read both documents.
+void register_export_routes(shared_state& st) {
+  auto handler = [&st](bool png) {
+    return [&st, png](const http::request& req, const http::params& p, http::responder respond) {
+      std::string name = p.at("name");
+      std::optional<std::string> plan_name;
+      if (auto it = req.query.find("with-plan"); it != req.query.end() && !it->second.empty()) {
+        if (png) return respond(http::json_error(400, "with-plan needs the PDF format"));
+        plan_name = it->second;
+      }
+      for (const std::string* doc : {&name, plan_name ? &*plan_name : nullptr}) {
+        if (!doc) continue;
+        auto a = authorize(st, req, *doc, false);
+        if (a.status != 200) return respond(http::json_error(a.status, a.reason));
+      }
+      auto query = req.query;
+      // Fetch one document's state through its room (durable state, pending included).
+      auto fetch = [&st](const std::string& doc, std::function<void(result<std::string>)> done) {
+        auto r = st.rooms->acquire(doc);
+        r->get_state([&st, r, done = std::move(done)](result<std::string> s) {
+          st.rooms->release(r);
+          done(std::move(s));
+        });
+      };
+      auto run = [&st, respond, query, png, name](std::string state, std::optional<std::string> plan_state) {
+        net::post(*st.blocking, [respond, query, png, name, state = std::move(state), plan_state = std::move(plan_state)] {
+          respond(run_export(state, plan_state, query, png, name));
+        });
+      };
+      fetch(name, [fetch, run, respond, plan_name](result<std::string> s) {
+        if (!s) return respond(http::json_error(s.err().code ? s.err().code : 500, s.err().message));
+        if (!plan_name) return run(std::move(s.value()), std::nullopt);
+        fetch(*plan_name, [run, respond, board = std::move(s.value())](result<std::string> ps) mutable {
+          if (!ps) return respond(http::json_error(ps.err().code ? ps.err().code : 500, ps.err().message));
+          run(std::move(board), std::move(ps.value()));
+        });
+      });
+    };
+  };
+  st.router.add("GET", "/api/docs/{name+}/export.pdf", handler(false));
+  st.router.add("GET", "/api/docs/{name+}/export.png", handler(true));
+}
+
 void register_static_routes(shared_state& st) {
   auto h = [&st](const http::request& req, const http::params&, http::responder respond) { respond(serve_static(st.opts.static_dir, req.path)); };
   st.router.add("GET", "/", h);
@@ -652,6 +698,7 @@ int run_server(const server_options& o) {
   st->rooms->limits.max_connections_per_room = o.max_connections_per_room;
 
   register_core_routes(*st);
+  register_export_routes(*st);
   for (auto& r : registrars()) r(st->router);
   {
     shared_state* sp = st.get();

@@ -1,0 +1,19 @@
+// The export job behind GET /api/docs/<name>/export.pdf|.png: from the document's full
+// state (and, for a session export, the plan's) to an HTTP response. Pure and blocking:
+// the route runs it on the blocking pool, never on an I/O thread, on private copies.
+#pragma once
+#include <map>
+#include <optional>
+#include <string>
+
+#include "tandem/server/router.hpp"
+
+namespace tandem::server {
+
+// query: frame, paper (a4|letter|fit), width (PNG px), date (fixed PDF creation date,
+// YYYY-MM-DDThh:mm:ssZ). plan_state: set for a session export (board pages, then plan).
+[[nodiscard]] http::response run_export(const std::string& state, const std::optional<std::string>& plan_state,
+                                        const std::map<std::string, std::string>& query, bool png,
+                                        const std::string& doc_name);
+
+}  // namespace tandem::server
