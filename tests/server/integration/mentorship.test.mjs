@@ -4,6 +4,7 @@
 // yjs / y-websocket clients watching the documents.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import {
   Y, TandemServer, runTandem, openClient, waitSynced, waitFor, httpRequest, upgradeRequest,
   canonicalJson, withTimeout, sleep, cleanupDir
@@ -380,6 +381,15 @@ test('an ended session has its PDF at /api/workspaces/{ws}/sessions/{n}/pdf', as
   assert.match(last.headers['content-type'], /^application\/pdf/, `content type ${last.headers['content-type']}`)
   assert.equal(last.body.subarray(0, 5).toString('latin1'), '%PDF-', 'body is not a PDF')
   assert.ok(last.body.length > 500, `PDF is suspiciously small (${last.body.length} bytes)`)
+  // It holds both documents: the board (its agenda) and the plan (the workspace title).
+  const text = await new Promise((resolve, reject) => {
+    const p = execFile('pdftotext', ['-', '-'], { timeout: 10000 }, (err, stdout) => err ? reject(err) : resolve(stdout))
+    p.stdin.end(last.body)
+  })
+  assert.ok(text.includes('PDF check'), `session PDF lacks the board's agenda item; text:\n${text.slice(0, 500)}`)
+  assert.ok(text.includes('Session PDF'), `session PDF lacks the plan's title; text:\n${text.slice(0, 500)}`)
+  const ls = await api('GET', `/api/workspaces/${w.id}/sessions`, w.mentee.token)
+  assert.equal(ls.json.sessions[0].has_pdf, true, 'session record does not say has_pdf')
 })
 
 test('feedback posted over REST appears in the plan of a connected client', async () => {
