@@ -112,6 +112,8 @@ test('creating a workspace returns signed invites; the mentee token opens <ws>/p
   assert.equal(up.status, 403, `expected 403 for another workspace's plan, got ${up.status}`)
   const g = await api('GET', `/api/workspaces/${b.id}`, a.mentee.token)
   assert.equal(g.status, 403, `GET other workspace answered ${g.status}: ${g.text}`)
+  const other = await api('GET', `/api/docs/${b.id}/plan/update`, a.mentee.token)
+  assert.equal(other.status, 403, `GET another workspace's plan answered ${other.status}`)
   const own = await api('GET', `/api/workspaces/${a.id}`, a.mentee.token)
   assert.equal(own.status, 200, `GET own workspace answered ${own.status}: ${own.text}`)
   // A mentee cannot create workspaces (admin only).
@@ -190,6 +192,10 @@ test('restoring a named version brings both connected clients to its content as 
   assert.equal(planJson(c1.doc), v1)
   assert.equal(planJson(c2.doc), v1)
 
+  // A late joiner and the server's own state agree with the version.
+  const late = client(doc, w.mentee.token)
+  await waitSynced(late)
+  assert.equal(planJson(late.doc), v1, 'a client joining after the restore does not see the version content')
   // History kept: every client's state vector only grew, and the restore added changes.
   for (const [name, c, before] of [['c1', c1, sv1], ['c2', c2, sv2]]) {
     const now = svOf(c.doc)
