@@ -4,8 +4,11 @@
 // and fills the "domain side" ones. Kept out of server.cpp so the shell stays thin.
 #pragma once
 #include <functional>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "tandem/server/auth.hpp"
 #include "tandem/server/doc_store.hpp"
@@ -19,10 +22,14 @@ struct domain_hooks {
   std::function<std::string(const auth::claims&)> sign;
   // Applies one v1 update through the document's room (durable, then broadcast).
   std::function<void(const std::string& doc, std::string update, std::function<void(status)>)> apply_update;
+  // The document's full state through its room (durable state, pending included).
+  std::function<void(const std::string& doc, std::function<void(result<std::string>)>)> get_state;
   std::function<void(std::function<void()>)> run_blocking;  // off the I/O threads
   std::function<void(const std::string& token_id)> close_token_connections;
   // domain side (empty when no domain is installed)
   std::function<bool(const std::string& token_id)> is_revoked;
+  // Bytes of an uploaded image by its src ("/uploads/<ws>/<hash>.png"), for exports.
+  std::function<std::optional<std::vector<std::uint8_t>>(const std::string& src)> fetch_image;
 };
 
 // Returns an owner handle for the domain services (keep it alive while serving).

@@ -25,8 +25,10 @@ std::optional<std::string> load(crdt::doc& d, const std::string& state) {
 }  // namespace
 
 http::response run_export(const std::string& state, const std::optional<std::string>& plan_state,
-                          const std::map<std::string, std::string>& query, bool png, const std::string& doc_name) {
+                          const std::map<std::string, std::string>& query, bool png, const std::string& doc_name,
+                          const render::image_fetcher& fetch_image) {
   render::export_options opt;
+  opt.fetch_image = fetch_image;
   opt.format = png ? render::output_format::png : render::output_format::pdf;
   if (auto it = query.find("paper"); it != query.end()) {
     if (it->second == "a4") opt.paper = render::paper_size::a4;
@@ -64,6 +66,19 @@ http::response run_export(const std::string& state, const std::optional<std::str
   if (!out.value().warnings.empty())
     resp.headers.emplace_back("X-Tandem-Warnings", render::warnings_header_value(out.value().warnings));
   return resp;
+}
+
+result<std::vector<std::uint8_t>> render_session_pdf(const std::string& board_state, const std::string& plan_state,
+                                                     const render::image_fetcher& fetch_image) {
+  render::export_options opt;
+  opt.format = render::output_format::pdf;
+  opt.fetch_image = fetch_image;
+  crdt::doc board, plan;
+  if (auto e = load(board, board_state)) return error{"stored board does not load: " + *e, 0, 500};
+  if (auto e = load(plan, plan_state)) return error{"stored plan does not load: " + *e, 0, 500};
+  auto out = render::export_session(board, plan, opt);
+  if (!out) return error{out.err().message, 0, 422};
+  return std::move(out.value().bytes);
 }
 
 }  // namespace tandem::server

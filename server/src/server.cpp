@@ -626,8 +626,8 @@ void register_export_routes(shared_state& st) {
         });
       };
       auto run = [&st, respond, query, png, name](std::string state, std::optional<std::string> plan_state) {
-        net::post(*st.blocking, [respond, query, png, name, state = std::move(state), plan_state = std::move(plan_state)] {
-          respond(run_export(state, plan_state, query, png, name));
+        net::post(*st.blocking, [&st, respond, query, png, name, state = std::move(state), plan_state = std::move(plan_state)] {
+          respond(run_export(state, plan_state, query, png, name, st.hooks.fetch_image));
         });
       };
       fetch(name, [fetch, run, respond, plan_name](result<std::string> s) {
@@ -667,13 +667,6 @@ int run_server(const server_options& o) {
       spdlog::error("--no-auth refuses to listen on non-loopback address {}", o.host);
       return 2;
     }
-  } else {
-    auto s = auth::load_or_create_secret(o.data_dir);
-    if (!s) {
-      spdlog::error("{}", s.err().message);
-      return 1;
-    }
-    st->secret = std::move(s.value());
   }
   if (o.memory_store) {
     st->store = make_memory_store();
@@ -684,6 +677,14 @@ int run_server(const server_options& o) {
       return 1;
     }
     st->store = std::move(s.value());
+  }
+  if (!o.no_auth) {  // after the store: a fresh store refuses a directory that already holds files
+    auto s = auth::load_or_create_secret(o.data_dir);
+    if (!s) {
+      spdlog::error("{}", s.err().message);
+      return 1;
+    }
+    st->secret = std::move(s.value());
   }
   if (std::string(st->store->name()) == "memory")
     spdlog::warn("documents are kept in memory only: they are lost when the server stops");
@@ -725,6 +726,14 @@ int run_server(const server_options& o) {
       if (!auth::valid_doc_name(doc)) return done(error{"invalid document name", 0, 400});
       auto r = sp->rooms->acquire(doc);
       r->post_update(std::move(update), [sp, r, done = std::move(done)](status s) {
+        sp->rooms->release(r);
+        done(std::move(s));
+      });
+    };
+    h.get_state = [sp](const std::string& doc, std::function<void(result<std::string>)> done) {
+      if (!auth::valid_doc_name(doc)) return done(error{"invalid document name", 0, 400});
+      auto r = sp->rooms->acquire(doc);
+      r->get_state([sp, r, done = std::move(done)](result<std::string> s) {
         sp->rooms->release(r);
         done(std::move(s));
       });

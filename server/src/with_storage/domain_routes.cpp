@@ -9,6 +9,8 @@
 #include <tandem/storage/store.hpp>
 
 #include "domain_bridge.hpp"
+#include "export_job.hpp"
+#include "uploads.hpp"
 
 namespace tandem::server {
 
@@ -60,6 +62,7 @@ std::shared_ptr<void> install_domain_routes(doc_store& store, http::router& rout
   st->api = std::make_unique<domain::domain_api>(*raw, *st->workspaces, *st->sessions);
   domain::workspace_service* wsp = st->workspaces.get();
   hooks.is_revoked = [wsp](const std::string& id) { return !id.empty() && wsp->is_revoked(id); };
+  hooks.fetch_image = uploads::make_fetcher(*raw, [](std::string_view w) { return domain::valid_workspace_id(w); });
   auto close_conns = hooks.close_token_connections;
   st->workspaces->on_revoke([close_conns](const std::string& id) {
     if (close_conns) close_conns(id);
@@ -152,9 +155,59 @@ std::shared_ptr<void> install_domain_routes(doc_store& store, http::router& rout
     auto m = prm;
     return to_http(api->start_session(c, m.at("ws"), m.at("n"), now_ms()));
   });
-  rroute("POST", "/api/workspaces/{ws}/sessions/{n}/end", [api](const domain::caller& c, [[maybe_unused]] const http::request& req, [[maybe_unused]] const http::params& prm) {
-    auto m = prm;
-    return to_http(api->end_session(c, m.at("ws"), m.at("n"), now_ms()));
+  // Ending a session saves the versions (domain), then renders the session PDF (board pages,
+  // then the plan) from the rooms' current states on the blocking pool and stores it, so the
+  // answer already says has_pdf and GET .../pdf serves it. A render failure is logged and
+  // leaves has_pdf false; the session stays ended.
+  domain::session_service* ssp = st->sessions.get();
+  router.add("POST", "/api/workspaces/{ws}/sessions/{n}/end", [&hooks, api, ssp](const http::request& req, const http::params& prm, http::responder respond) {
+    auto a = hooks.authenticate(req);
+    if (auto* r = std::get_if<http::response>(&a)) return respond(std::move(*r));
+    auto c = to_caller(std::get<auth::claims>(a));
+    hooks.run_blocking([&hooks, api, ssp, c, ws = prm.at("ws"), n = prm.at("n"), respond = std::move(respond)] {
+      auto r = api->end_session(c, ws, n, now_ms());
+      if (r.status / 100 != 2) return respond(to_http(std::move(r)));
+      boost::system::error_code ec;
+      auto v = boost::json::parse(r.body, ec);
+      if (ec || !v.is_object()) return respond(to_http(std::move(r)));
+      auto& o = v.as_object();
+      const auto* board = o.if_contains("board");
+      const auto* num = o.if_contains("number");
+      const auto* has = o.if_contains("has_pdf");
+      if (!board || !board->is_string() || !num || !num->is_number() || (has && has->is_bool() && has->as_bool()))
+        return respond(to_http(std::move(r)));
+      const std::string board_doc(board->as_string());
+      const auto number = static_cast<std::uint32_t>(num->to_number<std::int64_t>());
+      auto fallback = std::make_shared<domain::api_response>(std::move(r));
+      auto finish = [&hooks, ssp, ws, number, fallback, respond, v](std::string bstate, std::string pstate) mutable {
+        hooks.run_blocking([&hooks, ssp, ws, number, fallback, respond, v, bstate = std::move(bstate), pstate = std::move(pstate)]() mutable {
+          auto pdf = render_session_pdf(bstate, pstate, hooks.fetch_image);
+          if (!pdf) {
+            spdlog::warn("session {}/{}: PDF not rendered: {}", ws, number, pdf.err().message);
+            return respond(to_http(std::move(*fallback)));
+          }
+          if (auto stored = ssp->store_pdf(ws, number, pdf.value()); !stored) {
+            spdlog::warn("session {}/{}: PDF not stored: {}", ws, number, stored.err().message);
+            return respond(to_http(std::move(*fallback)));
+          }
+          v.as_object()["has_pdf"] = true;
+          respond(http::json_response(200, boost::json::serialize(v)));
+        });
+      };
+      hooks.get_state(board_doc, [&hooks, ws, number, fallback, respond, finish](result<std::string> b) mutable {
+        if (!b) {
+          spdlog::warn("session {}/{}: board state unavailable: {}", ws, number, b.err().message);
+          return respond(to_http(std::move(*fallback)));
+        }
+        hooks.get_state(ws + "/plan", [ws, number, fallback, respond, finish, bstate = std::move(b.value())](result<std::string> p) mutable {
+          if (!p) {
+            spdlog::warn("session {}/{}: plan state unavailable: {}", ws, number, p.err().message);
+            return respond(to_http(std::move(*fallback)));
+          }
+          finish(std::move(bstate), std::move(p.value()));
+        });
+      });
+    });
   });
   rroute("GET", "/api/workspaces/{ws}/sessions/{n}/pdf", [api](const domain::caller& c, [[maybe_unused]] const http::request& req, [[maybe_unused]] const http::params& prm) {
     auto m = prm;
@@ -172,6 +225,58 @@ std::shared_ptr<void> install_domain_routes(doc_store& store, http::router& rout
   });
   rroute("GET", "/api/docs/{doc+}/replay", [api](const domain::caller& c, [[maybe_unused]] const http::request& req, [[maybe_unused]] const http::params& prm) {
     return to_http(api->replay(c, prm.at("doc"), query(req, "from"), query(req, "to")));
+  });
+
+  // Uploaded images. POST /api/uploads[?workspace=WS] (default: the workspace of the token's
+  // prefix) with PNG or JPEG bytes from a mentor/mentee token of that workspace; stored in the
+  // kv area under upload/<ws>/<sha256>, answered with {"src":"/uploads/<ws>/<sha256>.png"}.
+  // GET /uploads/<ws>/<file> serves them to any token of the workspace.
+  router.add("POST", "/api/uploads", [&hooks, raw](const http::request& req, const http::params&, http::responder respond) {
+    auto a = hooks.authenticate(req);
+    if (auto* r = std::get_if<http::response>(&a)) return respond(std::move(*r));
+    const auto& c = std::get<auth::claims>(a);
+    std::string ws = query(req, "workspace");
+    if (ws.empty() && c.prefix != "*") ws = c.prefix.substr(0, c.prefix.find('/'));
+    if (ws.empty()) return respond(http::json_error(400, "name the workspace: POST /api/uploads?workspace=WS"));
+    if (!domain::valid_workspace_id(ws)) return respond(http::json_error(400, "invalid workspace id"));
+    if (!auth::prefix_covers(c, ws) || !auth::can_write(c.role_))
+      return respond(http::json_error(403, "uploading needs a mentor or mentee token of workspace '" + ws + "'"));
+    if (req.body.empty()) return respond(http::json_error(400, "empty body: send the PNG or JPEG bytes"));
+    if (req.body.size() > uploads::max_bytes) return respond(http::json_error(413, "images are limited to 10 MiB"));
+    const auto kind = uploads::sniff(req.body);
+    if (kind == uploads::image_kind::unknown)
+      return respond(http::json_error(415, "only PNG and JPEG images can be uploaded"));
+    hooks.run_blocking([raw, ws, kind, body = req.body, respond = std::move(respond)] {
+      const std::string hash = uploads::sha256_hex(body);
+      auto put = raw->kv_put(uploads::kv_key(ws, hash),
+                             storage::bytes_view(reinterpret_cast<const std::uint8_t*>(body.data()), body.size()));
+      if (!put) {
+        spdlog::error("upload to {}: {}", ws, put.err().message);
+        return respond(http::json_error(500, "the upload could not be stored"));
+      }
+      boost::json::object o;
+      o["src"] = uploads::src_for(ws, hash, kind);
+      respond(http::json_response(201, boost::json::serialize(o)));
+    });
+  });
+  router.add("GET", "/uploads/{ws}/{file}", [&hooks, raw](const http::request& req, const http::params& prm, http::responder respond) {
+    auto a = hooks.authenticate(req);
+    if (auto* r = std::get_if<http::response>(&a)) return respond(std::move(*r));
+    const auto& c = std::get<auth::claims>(a);
+    const std::string ws = prm.at("ws");
+    auto p = uploads::parse_src("/uploads/" + ws + "/" + prm.at("file"), [](std::string_view w) { return domain::valid_workspace_id(w); });
+    if (!p) return respond(http::json_error(404, "no such upload"));
+    if (!auth::prefix_covers(c, ws)) return respond(http::json_error(403, "this token does not open workspace '" + ws + "'"));
+    hooks.run_blocking([raw, key = uploads::kv_key(p->ws, p->hash), respond = std::move(respond)] {
+      auto r = raw->kv_get(key);
+      if (!r) return respond(http::json_error(500, "the upload could not be read"));
+      if (!r->has_value()) return respond(http::json_error(404, "no such upload"));
+      http::response out;
+      out.body.assign((*r)->begin(), (*r)->end());
+      out.content_type = std::string(uploads::mime(uploads::sniff(out.body)));
+      out.headers.emplace_back("Cache-Control", "private, max-age=31536000, immutable");
+      respond(std::move(out));
+    });
   });
 
   // Handlers whose result is an update to apply through the room before answering.
