@@ -30,6 +30,8 @@ struct domain_hooks {
   std::function<bool(const std::string& token_id)> is_revoked;
   // Bytes of an uploaded image by its src ("/uploads/<ws>/<hash>.png"), for exports.
   std::function<std::optional<std::vector<std::uint8_t>>(const std::string& src)> fetch_image;
+  // After a document's room unloaded idle (blocking pool): an automatic version if it changed.
+  std::function<void(const std::string& doc)> on_idle_unload;
 };
 
 // Returns an owner handle for the domain services (keep it alive while serving).

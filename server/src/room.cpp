@@ -366,6 +366,8 @@ void room::arm_idle_timer() {
     self->phase_ = phase::unloaded;
     self->awareness_timer_.cancel();
     self->maybe_compact(true);
+    if (const auto& hook = self->reg_.options().on_idle_unload)
+      asio::post(self->reg_.blocking(), [hook, name = self->name_] { hook(name); });
     spdlog::debug("room {} unloaded", self->name_);
   });
 }

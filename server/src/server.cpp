@@ -695,6 +695,9 @@ int run_server(const server_options& o) {
   room_options ro;
   ro.idle_unload = o.idle_unload;
   ro.compact_log_count = o.compact_log_count;
+  ro.on_idle_unload = [sp = st.get()](const std::string& doc) {
+    if (sp->hooks.on_idle_unload) sp->hooks.on_idle_unload(doc);
+  };
   st->rooms = std::make_unique<room_registry>(ioc, *st->store, *st->blocking, st->stats, ro);
   st->rooms->limits.max_connections_per_room = o.max_connections_per_room;
 

@@ -4,7 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <tandem/domain/api.hpp>
 #include <tandem/storage/store.hpp>
 
@@ -41,6 +43,15 @@ domain::caller to_caller(const auth::claims& c) {
   return domain::caller{c.user, c.name, std::string(auth::to_string(c.role_)), c.prefix};
 }
 
+std::string iso_utc_now() {
+  const std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 std::string query(const http::request& req, const char* k) {
   auto it = req.query.find(k);
   return it == req.query.end() ? std::string() : it->second;
@@ -63,6 +74,21 @@ std::shared_ptr<void> install_domain_routes(doc_store& store, http::router& rout
   domain::workspace_service* wsp = st->workspaces.get();
   hooks.is_revoked = [wsp](const std::string& id) { return !id.empty() && wsp->is_revoked(id); };
   hooks.fetch_image = uploads::make_fetcher(*raw, [](std::string_view w) { return domain::valid_workspace_id(w); });
+  // Automatic versions: when a document's room unloads idle and the document has changed
+  // since its last version (or has none yet), save one labelled "auto <UTC ISO time>" by "tandem".
+  hooks.on_idle_unload = [raw](const std::string& doc) {
+    auto info = raw->info(doc);
+    if (!info || !info->has_value() || (*info)->last_seq == 0) return;
+    domain::version_service vs(*raw);
+    auto l = vs.list(doc);
+    if (!l) return;
+    storage::seq_t last_at = 0;
+    for (const auto& v : *l) last_at = std::max(last_at, v.at_seq);
+    if ((*info)->last_seq <= last_at) return;
+    auto saved = vs.save(doc, "auto " + iso_utc_now(), "tandem");
+    if (!saved) spdlog::warn("automatic version of {}: {}", doc, saved.err().message);
+    else spdlog::debug("automatic version {} of {}", saved->number, doc);
+  };
   auto close_conns = hooks.close_token_connections;
   st->workspaces->on_revoke([close_conns](const std::string& id) {
     if (close_conns) close_conns(id);

@@ -40,6 +40,9 @@ struct room_options {
   std::uint64_t compact_log_bytes = 8u << 20;      // ... or this many bytes
   std::chrono::milliseconds awareness_timeout{30000};
   std::size_t max_queued_before_load = 1024;       // frames per room buffered while loading
+  // Called on the blocking pool with the document's name after an idle unload (e.g. to save
+  // an automatic version); empty = nothing.
+  std::function<void(const std::string& doc)> on_idle_unload;
 };
 
 class room_registry;
