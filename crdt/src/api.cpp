@@ -657,6 +657,19 @@ result<void> doc::apply_update(bytes_view update, const void* origin) {
   } catch (const lib0::decode_error& e) {
     return e.to_error();
   }
+  // An item can only refer to items its client wrote before it. A forged update whose
+  // origin, right origin or parent points at the item itself or later (possible with
+  // zero-length structs) would make an origin clock underflow on the next encode and
+  // leave a state nobody can read back (yjs throws on it), so it is refused here.
+  for (const auto& s : u.structs) {
+    if (s.kind != 1) continue;
+    auto self_or_later = [&](const id& r) { return r.client == s.id_.client && r.clock >= s.id_.clock; };
+    if ((s.has_origin && self_or_later(s.origin)) || (s.has_right_origin && self_or_later(s.right_origin)) ||
+        (s.parent_kind == 2 && self_or_later(s.parent_id)))
+      return crdt::error{"item " + std::to_string(s.id_.client) + ":" + std::to_string(s.id_.clock) +
+                             " refers to itself or to a later clock of its own client",
+                         s.at};
+  }
   try {
     d_->transact([&](txn_impl& t) { d_->apply_decoded(t, u); }, origin, false);
   } catch (const std::exception& e) {

@@ -105,6 +105,7 @@ struct raw_struct {
   std::string parent_sub;
   content c;
   bool first_in_block = false;  // starts a client block on the wire
+  std::size_t at = 0;           // byte offset of its info byte in the update (for errors)
   // Resolution state while integrating (getMissing).
   item* r_left = nullptr;
   item* r_right = nullptr;

@@ -330,6 +330,7 @@ decoded_update read_update(lib0::decoder& d) {
       raw_struct s;
       s.id_ = {client, clock};
       s.first_in_block = si == 0;
+      s.at = sat;
       switch (info & 0x1f) {
         case ref_gc:
           s.kind = 0;
