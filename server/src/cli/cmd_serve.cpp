@@ -6,11 +6,13 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/commands.hpp"
 #include "tandem/server/auth.hpp"
 #include "tandem/server/server.hpp"
+#include "tandem/storage/store.hpp"
 
 namespace tandem::cli {
 namespace {
@@ -138,6 +140,16 @@ void add_token_command(CLI::App& app, bool admin) {
     if (!ttl) fail("--ttl must be like 30s, 15m, 12h or 7d, got '" + f->ttl + "'");
     const auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     c.expires_at = now + *ttl;
+    // A token minted before the first `serve` must not leave the directory holding only
+    // the secret file: the store refuses a non-empty directory without its marker. So an
+    // empty or missing data directory becomes a store first.
+    std::error_code fs_ec;
+    if (!std::filesystem::exists(f->data, fs_ec) || std::filesystem::is_empty(f->data, fs_ec)) {
+      storage::options so;
+      so.dir = f->data;
+      auto st = storage::store::open(so);
+      if (!st) fail("cannot create the data directory " + f->data + ": " + st.err().message, 1);
+    }
     auto secret = server::auth::load_or_create_secret(f->data);
     if (!secret) fail(secret.err().message, 1);
     std::cout << server::auth::sign(c, secret.value()) << std::endl;
