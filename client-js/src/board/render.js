@@ -4,6 +4,15 @@ import * as Y from 'yjs'
 import { getStroke } from 'perfect-freehand'
 import { h } from '../dom.js'
 
+// Images uploaded to this server (/uploads/<ws>/<file>) need the viewer's token, and an
+// <image href> sends no Authorization header, so it goes in the query string.
+let uploadToken = ''
+export function setUploadToken (token) { uploadToken = token || '' }
+export function withUploadToken (src) {
+  if (!uploadToken || !src.startsWith('/uploads/') || src.includes('?')) return src
+  return src + '?token=' + encodeURIComponent(uploadToken)
+}
+
 const SAFE_URL = /^(https?:|mailto:|\/)/i
 const DASH = { dashed: w => `${w * 3} ${w * 2}`, dotted: w => `${Math.max(w, 1) * 0.1} ${w * 2.5}` }
 
@@ -130,7 +139,7 @@ export function renderElement (id, el, { editing = false } = {}) {
     }
     case 'image': {
       const src = String(el.get('src') ?? '')
-      if (SAFE_URL.test(src) || src.startsWith('data:image/')) g.append(h('svg:image', { href: src, x: nx, y: ny, width: nw, height: nh, preserveAspectRatio: 'xMidYMid meet' }))
+      if (SAFE_URL.test(src) || src.startsWith('data:image/')) g.append(h('svg:image', { href: withUploadToken(src), x: nx, y: ny, width: nw, height: nh, preserveAspectRatio: 'xMidYMid meet' }))
       else g.append(h('svg:rect', { x: nx, y: ny, width: nw, height: nh, fill: '#eee', stroke: '#999' }))
       break
     }

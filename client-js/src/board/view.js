@@ -6,7 +6,7 @@ import Quill from 'quill'
 import { bindQuill } from '../quill-binding.js'
 import { generateKeyBetween } from 'fractional-indexing'
 import { h, toast } from '../dom.js'
-import { renderElement, strokePath, num } from './render.js'
+import { renderElement, strokePath, num, setUploadToken } from './render.js'
 import {
   boardElements, boardMeta, initBoard, createElement, sortedElements, bringToFront, sendToBack, moveOneStep,
   duplicateElements, deleteElements, elementBounds, intersects, bindingTarget, bottomIndex, edgePoint,
@@ -24,6 +24,7 @@ const FILLS = [['none', 'no fill'], ['#fff3a0', 'yellow'], ['#d3f9d8', 'mint'], 
 const MIN_ZOOM = 0.1; const MAX_ZOOM = 8
 
 export function mountBoard (parent, { shared, user, readOnly, token, title }) {
+  setUploadToken(token)
   const doc = shared.doc
   const elements = boardElements(doc)
   const awareness = shared.awareness
