@@ -257,7 +257,14 @@ const cases = {
   async goals (base, t) {
     // The mentee enters through the bare `/?token=` link: the workspace comes from the token.
     const m = await open(base, t.mentor, '#plan', 'mentor'); const e = await open(base, t.mentee, '#plan', 'mentee', '/')
-    await m.page.click('#add-goal')
+    // The new goal's title takes focus on the next frame, as a person sees before typing.
+    const addGoalAndFocus = async () => {
+      const before = (await m.page.$$('#goals .goal-title')).length
+      await m.page.click('#add-goal')
+      await waitFor(() => m.page.evaluate((n) => document.querySelectorAll('#goals .goal-title').length > n &&
+        document.activeElement?.classList.contains('goal-title') && document.activeElement.value === '', before), 'the new goal title to take focus')
+    }
+    await addGoalAndFocus()
     await m.page.keyboard.type('Ship the first release')
     const g = '#goals .goal >> nth=0'
     await m.page.locator(g).locator('.goal-status').selectOption('in-progress')
@@ -268,8 +275,9 @@ const cases = {
     await m.page.locator(g).locator('.goal-desc .ql-editor').click(); await m.page.keyboard.type('Why it matters')
     await m.page.locator(g).locator('.ms-new').fill('Write the README'); await m.page.locator(g).locator('.ms-new').press('Enter')
     await m.page.locator(g).locator('.milestones input[type=checkbox]').check()
-    await m.page.click('#add-goal'); await m.page.keyboard.type('Second goal')
-    await waitFor(async () => (await e.page.$$eval('#goals .goal-title', els => els.map(x => x.value))).join('|') === 'Ship the first release|Second goal', 'both goals to reach the mentee')
+    await addGoalAndFocus(); await m.page.keyboard.type('Second goal')
+    let seen = ''
+    await waitFor(async () => { seen = (await e.page.$$eval('#goals .goal-title', els => els.map(x => x.value))).join('|'); return seen === 'Ship the first release|Second goal' }, () => `both goals to reach the mentee (mentee sees "${seen}")`)
     await e.page.locator(g).locator('.move-down').click()
     await waitFor(async () => (await m.page.$$eval('#goals .goal-title', els => els.map(x => x.value))).join('|') === 'Second goal|Ship the first release', "the mentee's reorder to reach the mentor")
     await snap(m.page, 'goals-mentor'); await snap(e.page, 'goals-mentee')
