@@ -438,6 +438,8 @@ result<replay_result> replay(const storage::store& s, std::string_view doc_name,
     if (!merged)
       return error{"replay: merging the history before 'from' failed: " + crdt_message(merged.error())};
     r.base = std::move(*merged);
+  } else {
+    r.base = crdt::bytes{0, 0};  // an empty v1 update, so a client can always apply the base
   }
   return r;
 }

@@ -208,8 +208,9 @@ test('restoring a named version brings both connected clients to its content as 
 })
 
 // encode_replay (server/domain/README.md): varUint8Array(base), then per update
-// varUint(seq) varUint(time_ms) varUint8Array(update). An empty base means "no state".
-const applyBase = (doc, base) => { if (base.length > 0) Y.applyUpdate(doc, base) }
+// varUint(seq) varUint(time_ms) varUint8Array(update). The base is always a v1 update
+// (an empty one when nothing precedes the window), so yjs must accept it as it is.
+const applyBase = (doc, base) => Y.applyUpdate(doc, base)
 function decodeReplay (buf) {
   const d = decoding.createDecoder(new Uint8Array(buf))
   const base = decoding.readVarUint8Array(d)
