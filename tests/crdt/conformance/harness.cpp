@@ -2,7 +2,8 @@
 // of tandem::crdt documents with the results yjs recorded (see harness.hpp).
 #include "harness.hpp"
 
-#include <zlib.h>
+#include "../../../bench/crdt/trace_reader.hpp"
+
 
 #include <algorithm>
 #include <cstdio>
@@ -46,20 +47,8 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-std::string read_maybe_gz(const std::string& path) {
-  std::string raw = read_file(path);
-  if (raw.size() < 2 || static_cast<unsigned char>(raw[0]) != 0x1f || static_cast<unsigned char>(raw[1]) != 0x8b) return raw;
-  gzFile g = gzopen(path.c_str(), "rb");
-  if (g == nullptr) throw std::runtime_error("cannot gzopen " + path);
-  std::string out;
-  std::vector<char> buf(1 << 16);
-  int n = 0;
-  while ((n = gzread(g, buf.data(), static_cast<unsigned>(buf.size()))) > 0) out.append(buf.data(), static_cast<std::size_t>(n));
-  const bool bad = n < 0;
-  gzclose(g);
-  if (bad) throw std::runtime_error("gzip error in " + path);
-  return out;
-}
+// One gzip-aware reader for traces and fixtures: the benchmark's.
+std::string read_maybe_gz(const std::string& path) { return trace::read_maybe_gz(path); }
 
 std::vector<std::string> read_lines(const std::string& path) {
   std::vector<std::string> lines;
