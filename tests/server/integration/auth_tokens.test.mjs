@@ -1,24 +1,23 @@
 // Auth: viewers read but cannot write; wrong, forged, expired, missing and cross-prefix
 // tokens are refused before the upgrade and receive no document content.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  TandemServer, mintToken, runTandem, openClient, waitSynced, waitFor, contentOf, openRawSocket,
-  upgradeRequest, httpRequest, withTimeout, sleep, cleanupDir, Y
+  serverPerSuite, mintToken, runTandem, openClient, waitSynced, waitFor, contentOf, openRawSocket,
+  upgradeRequest, httpRequest, withTimeout, sleep, Y
 } from './lib/harness.mjs'
 import { encoding } from './lib/deps.mjs'
 
 let server
 let mentor
-const clients = []
 const SECRET_TEXT = 'TOP-SECRET-PLAN-CONTENT'
 const open = (doc, tok) => { const c = openClient(server, doc, tok); clients.push(c); return c }
 
-before(async () => {
-  server = await TandemServer.start()
-  mentor = await mintToken({ dataDir: server.dataDir, role: 'mentor', prefix: 'acme-7' })
+const clients = serverPerSuite(async (s) => {
+  server = s
+  mentor = await mintToken({ dataDir: s.dataDir, role: 'mentor', prefix: 'acme-7' })
   // Content in both workspaces, so a refused connection has something it must not see.
-  const acme70 = await mintToken({ dataDir: server.dataDir, role: 'mentor', prefix: 'acme-70' })
+  const acme70 = await mintToken({ dataDir: s.dataDir, role: 'mentor', prefix: 'acme-70' })
   for (const [doc, tok] of [['acme-7/plan', mentor], ['acme-70/plan', acme70]]) {
     const c = open(doc, tok)
     await waitSynced(c)
@@ -27,11 +26,6 @@ before(async () => {
     await waitSynced(w)
     await waitFor(() => w.doc.getText('t').toString().includes(SECRET_TEXT), 10000, `content of ${doc} to be on the server`)
   }
-})
-after(async () => {
-  for (const c of clients) c.close()
-  await server.stop()
-  cleanupDir(server.dataDir)
 })
 
 const syncPath = (doc, tok) => `/sync/${doc}${tok === undefined ? '' : `?token=${encodeURIComponent(tok)}`}`

@@ -1,22 +1,18 @@
 // Awareness (presence/cursors): states reach every connection of the room including the
 // sender, and a client's states are removed for everyone when its connection closes.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Y, TandemServer, mintToken, openClient, waitSynced, waitFor, openRawSocket, withTimeout, cleanupDir } from './lib/harness.mjs'
+import {
+  serverPerSuite, Y, mintToken, openClient, waitSynced, waitFor, openRawSocket, withTimeout
+} from './lib/harness.mjs'
 import { encoding, decoding, awarenessProtocol } from './lib/deps.mjs'
 
 let server
 let token
-const clients = []
 
-before(async () => {
-  server = await TandemServer.start()
-  token = await mintToken({ dataDir: server.dataDir, role: 'mentor', prefix: 'acme-7' })
-})
-after(async () => {
-  for (const c of clients) c.close()
-  await server.stop()
-  cleanupDir(server.dataDir)
+const clients = serverPerSuite(async (s) => {
+  server = s
+  token = await mintToken({ dataDir: s.dataDir, role: 'mentor', prefix: 'acme-7' })
 })
 
 function awarenessFrame (clientID, state) {

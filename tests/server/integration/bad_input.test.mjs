@@ -1,27 +1,20 @@
 // Malformed frames from raw sockets (garbage, truncated updates, bad varints, unknown
 // message types, empty/text frames, a 64 MiB frame) close only the sender's connection;
 // a healthy pair in the same room keeps working and the stored document is untouched.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import {
-  Y, TandemServer, mintToken, openClient, waitSynced, waitFor, contentOf, openRawSocket, withTimeout,
-  httpRequest, seededRandom, sleep, cleanupDir
+  serverPerSuite, Y, mintToken, openClient, waitSynced, waitFor, contentOf, openRawSocket, withTimeout, httpRequest, seededRandom, sleep
 } from './lib/harness.mjs'
 import { encoding } from './lib/deps.mjs'
 
 let server
 let token
-const clients = []
 const DOC = 'acme-7/hostile'
 
-before(async () => {
-  server = await TandemServer.start()
-  token = await mintToken({ dataDir: server.dataDir, role: 'mentor', prefix: 'acme-7' })
-})
-after(async () => {
-  for (const c of clients) c.close()
-  await server.stop()
-  cleanupDir(server.dataDir)
+const clients = serverPerSuite(async (s) => {
+  server = s
+  token = await mintToken({ dataDir: s.dataDir, role: 'mentor', prefix: 'acme-7' })
 })
 
 const frame = (...parts) => {

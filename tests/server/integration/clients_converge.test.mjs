@@ -1,22 +1,18 @@
 // Stock y-websocket clients converge through `tandem serve`: two clients, many clients,
 // concurrent Map/Array/Text edits, and a late joiner that receives everything.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Y, TandemServer, mintToken, openClient, waitSynced, waitFor, contentOf, seededRandom, cleanupDir } from './lib/harness.mjs'
+import {
+  serverPerSuite, Y, mintToken, openClient, waitSynced, waitFor, contentOf, seededRandom
+} from './lib/harness.mjs'
 
 let server
 let token
-const clients = []
 const open = (doc) => { const c = openClient(server, doc, token); clients.push(c); return c }
 
-before(async () => {
-  server = await TandemServer.start()
-  token = await mintToken({ dataDir: server.dataDir, role: 'mentor', prefix: 'acme-7' })
-})
-after(async () => {
-  for (const c of clients) c.close()
-  await server.stop()
-  cleanupDir(server.dataDir)
+const clients = serverPerSuite(async (s) => {
+  server = s
+  token = await mintToken({ dataDir: s.dataDir, role: 'mentor', prefix: 'acme-7' })
 })
 
 test('two clients converge on Map, Array and Text edits made on both sides', async () => {

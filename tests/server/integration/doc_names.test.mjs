@@ -1,19 +1,15 @@
 // Doc names outside DESIGN's grammar (1-200 bytes of [A-Za-z0-9._~/-], no "..", no empty
 // segment) are refused with HTTP 400 before the upgrade, on /sync and on the REST API.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { TandemServer, mintToken, upgradeRequest, httpRequest, cleanupDir } from './lib/harness.mjs'
+import { serverPerSuite, mintToken, upgradeRequest, httpRequest } from './lib/harness.mjs'
 
 let server
 let token
 
-before(async () => {
-  server = await TandemServer.start()
-  token = await mintToken({ dataDir: server.dataDir, role: 'mentor', prefix: 'acme-7' })
-})
-after(async () => {
-  await server.stop()
-  cleanupDir(server.dataDir)
+serverPerSuite(async (s) => {
+  server = s
+  token = await mintToken({ dataDir: s.dataDir, role: 'mentor', prefix: 'acme-7' })
 })
 
 // Paths are sent exactly as written (no client-side normalisation of "..").

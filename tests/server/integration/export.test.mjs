@@ -1,13 +1,13 @@
 // Export over HTTP: GET /api/docs/<name>/export.pdf|.png renders the stored board/plan
 // (written here by a stock yjs client over POST), skips bad elements with an
 // X-Tandem-Warnings header, and answers only tokens that may read the document.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Y, TandemServer, mintToken, httpRequest, cleanupDir } from './lib/harness.mjs'
+import { serverPerSuite, Y, mintToken, httpRequest, cleanupDir } from './lib/harness.mjs'
 
 let server, mentor, other
 const bearer = (t) => ({ Authorization: `Bearer ${t}` })
@@ -40,16 +40,15 @@ function planUpdate () {
   return Y.encodeStateAsUpdate(d)
 }
 
-before(async () => {
-  server = await TandemServer.start()
-  mentor = await mintToken({ dataDir: server.dataDir, role: 'mentor', prefix: 'exp-1' })
-  other = await mintToken({ dataDir: server.dataDir, role: 'mentor', prefix: 'exp-2' })
+serverPerSuite(async (s) => {
+  server = s
+  mentor = await mintToken({ dataDir: s.dataDir, role: 'mentor', prefix: 'exp-1' })
+  other = await mintToken({ dataDir: s.dataDir, role: 'mentor', prefix: 'exp-2' })
   for (const [doc, u] of [['exp-1/board/1', boardUpdate()], ['exp-1/plan', planUpdate()]]) {
     const r = await httpRequest(server.port, 'POST', `/api/docs/${doc}/update`, { headers: bearer(mentor), body: Buffer.from(u) })
     assert.equal(r.status, 200, `POST ${doc} answered ${r.status}: ${r.body}`)
   }
 })
-after(async () => { await server.stop(); cleanupDir(server.dataDir) })
 
 // The text of a PDF with white space folded (sticky text wraps inside its box).
 function pdfText (buf) {

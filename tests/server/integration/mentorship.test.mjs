@@ -2,18 +2,17 @@
 // connection, named versions and restore, replay of the update log, sessions (.ics, board
 // from template, versions at session end, PDF) and feedback, driven over REST with stock
 // yjs / y-websocket clients watching the documents.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import {
-  Y, TandemServer, runTandem, openClient, waitSynced, waitFor, httpRequest, upgradeRequest,
-  canonicalJson, withTimeout, sleep, cleanupDir
+  serverPerSuite, Y, runTandem, openClient, waitSynced, waitFor, httpRequest, upgradeRequest,
+  canonicalJson, withTimeout, sleep
 } from './lib/harness.mjs'
 import { decoding } from './lib/deps.mjs'
 
 let server
 let admin
-const clients = []
 
 const bearer = (t) => ({ Authorization: `Bearer ${t}` })
 const jsonHeaders = (t) => ({ ...bearer(t), 'Content-Type': 'application/json' })
@@ -63,18 +62,12 @@ async function createWorkspace (title) {
   return { id, body: r.json, mentor, mentee }
 }
 
-before(async () => {
-  server = await TandemServer.start()
-  const r = await runTandem(['admin-token', '--data', server.dataDir])
+const clients = serverPerSuite(async (s) => {
+  server = s
+  const r = await runTandem(['admin-token', '--data', s.dataDir])
   assert.equal(r.code, 0, `tandem admin-token failed: ${r.stderr}`)
   admin = r.stdout.split('\n').map((l) => l.trim()).filter(Boolean).pop()
   assert.ok(admin, 'tandem admin-token printed no token')
-})
-
-after(async () => {
-  for (const c of clients) c.close()
-  await server.stop()
-  cleanupDir(server.dataDir)
 })
 
 test('creating a workspace returns signed invites; the mentee token opens <ws>/plan (a plan) and not another workspace', async () => {

@@ -1,22 +1,18 @@
 // An update whose dependencies are missing (pending structs) is kept, the server asks the
 // sender for the rest with a sync step 1, and once the gap is filled every client converges.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Y, TandemServer, mintToken, openClient, waitSynced, waitFor, openRawSocket, withTimeout, sleep, cleanupDir } from './lib/harness.mjs'
+import {
+  serverPerSuite, Y, mintToken, openClient, waitSynced, waitFor, openRawSocket, withTimeout, sleep
+} from './lib/harness.mjs'
 import { encoding } from './lib/deps.mjs'
 
 let server
 let token
-const clients = []
 
-before(async () => {
-  server = await TandemServer.start()
-  token = await mintToken({ dataDir: server.dataDir, role: 'mentor', prefix: 'acme-7' })
-})
-after(async () => {
-  for (const c of clients) c.close()
-  await server.stop()
-  cleanupDir(server.dataDir)
+const clients = serverPerSuite(async (s) => {
+  server = s
+  token = await mintToken({ dataDir: s.dataDir, role: 'mentor', prefix: 'acme-7' })
 })
 
 const updateFrame = (u) => {

@@ -1,21 +1,17 @@
 // Random disconnects and reconnects, with edits made while offline, still converge once
 // every client is back online (seeded; the seed is printed).
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Y, TandemServer, mintToken, openClient, waitSynced, waitFor, contentOf, seededRandom, sleep, cleanupDir } from './lib/harness.mjs'
+import {
+  serverPerSuite, Y, mintToken, openClient, waitSynced, waitFor, contentOf, seededRandom, sleep
+} from './lib/harness.mjs'
 
 let server
 let token
-const clients = []
 
-before(async () => {
-  server = await TandemServer.start()
-  token = await mintToken({ dataDir: server.dataDir, role: 'mentee', prefix: 'acme-7' })
-})
-after(async () => {
-  for (const c of clients) c.close()
-  await server.stop()
-  cleanupDir(server.dataDir)
+const clients = serverPerSuite(async (s) => {
+  server = s
+  token = await mintToken({ dataDir: s.dataDir, role: 'mentee', prefix: 'acme-7' })
 })
 
 test('clients that disconnect at random and edit offline converge after reconnecting', async () => {

@@ -1,22 +1,16 @@
 // Reconnect storm: 1,000 stock clients connect at once to 10 rooms; all sync, receive the
 // room's existing content, and then see each other's edits.
-import { test, before, after } from 'node:test'
-import { TandemServer, mintToken, openClient, waitSynced, waitFor, contentOf, cleanupDir } from './lib/harness.mjs'
+import { test } from 'node:test'
+import { serverPerSuite, mintToken, openClient, waitSynced, waitFor, contentOf } from './lib/harness.mjs'
 
 let server
 let token
 const CLIENTS = 1000
 const ROOMS = 10
-const clients = []
 
-before(async () => {
-  server = await TandemServer.start()
-  token = await mintToken({ dataDir: server.dataDir, role: 'mentee', prefix: 'acme-7' })
-})
-after(async () => {
-  for (const c of clients) c.close()
-  await server.stop()
-  cleanupDir(server.dataDir)
+const clients = serverPerSuite(async (s) => {
+  server = s
+  token = await mintToken({ dataDir: s.dataDir, role: 'mentee', prefix: 'acme-7' })
 })
 
 test('1,000 clients connecting at once to 10 rooms all sync and converge', async () => {

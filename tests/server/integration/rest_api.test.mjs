@@ -1,23 +1,19 @@
 // REST: GET /api/docs/<name>/update returns the full state as a v1 update that yjs reads,
 // POST applies a yjs update (writers only; relayed to live clients), GET .../json answers.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { Y, TandemServer, mintToken, openClient, waitSynced, waitFor, contentOf, httpRequest, cleanupDir } from './lib/harness.mjs'
+import {
+  serverPerSuite, Y, mintToken, openClient, waitSynced, waitFor, contentOf, httpRequest
+} from './lib/harness.mjs'
 
 let server
 let mentor
 let viewer
-const clients = []
 
-before(async () => {
-  server = await TandemServer.start()
-  mentor = await mintToken({ dataDir: server.dataDir, role: 'mentor', prefix: 'acme-7' })
-  viewer = await mintToken({ dataDir: server.dataDir, user: 'v', name: 'V', role: 'viewer', prefix: 'acme-7' })
-})
-after(async () => {
-  for (const c of clients) c.close()
-  await server.stop()
-  cleanupDir(server.dataDir)
+const clients = serverPerSuite(async (s) => {
+  server = s
+  mentor = await mintToken({ dataDir: s.dataDir, role: 'mentor', prefix: 'acme-7' })
+  viewer = await mintToken({ dataDir: s.dataDir, user: 'v', name: 'V', role: 'viewer', prefix: 'acme-7' })
 })
 
 const bearer = (t) => ({ Authorization: `Bearer ${t}` })

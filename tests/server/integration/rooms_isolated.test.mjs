@@ -1,21 +1,17 @@
 // 500 rooms written at the same time do not leak into each other: each room ends up with
 // exactly its own content, for live clients and for newcomers loading it from the server.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { TandemServer, mintToken, openClient, waitSynced, waitFor, cleanupDir } from './lib/harness.mjs'
+import { serverPerSuite, mintToken, openClient, waitSynced, waitFor } from './lib/harness.mjs'
 
 let server
 let token
 const ROOMS = 500
 const BATCH = 100
 
-before(async () => {
-  server = await TandemServer.start()
-  token = await mintToken({ dataDir: server.dataDir, role: 'mentor', prefix: 'acme-7' })
-})
-after(async () => {
-  await server.stop()
-  cleanupDir(server.dataDir)
+serverPerSuite(async (s) => {
+  server = s
+  token = await mintToken({ dataDir: s.dataDir, role: 'mentor', prefix: 'acme-7' })
 })
 
 const roomName = (i) => `acme-7/room/${i}`

@@ -1,25 +1,21 @@
 // Backpressure (--max-queue-mib 1): a client that stops reading is closed with 1013 while the
 // healthy clients of its room keep up; a reconnecting client resyncs, also when the document
 // is larger than the per-connection queue limit.
-import { test, before, after } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { TandemServer, mintToken, openClient, waitSynced, waitFor, openRawSocket, withTimeout, seededRandom, sleep, cleanupDir } from './lib/harness.mjs'
+import {
+  serverPerSuite, mintToken, openClient, waitSynced, waitFor, openRawSocket, withTimeout, seededRandom, sleep
+} from './lib/harness.mjs'
 
 let server
 let token
-const clients = []
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
 const open = (doc) => { const c = openClient(server, doc, token); clients.push(c); return c }
 
-before(async () => {
-  server = await TandemServer.start({ args: ['--max-queue-mib', '1'] })
-  token = await mintToken({ dataDir: server.dataDir, role: 'mentor', prefix: 'acme-7' })
-})
-after(async () => {
-  for (const c of clients) c.close()
-  await server.stop()
-  cleanupDir(server.dataDir)
-})
+const clients = serverPerSuite(async (s) => {
+  server = s
+  token = await mintToken({ dataDir: s.dataDir, role: 'mentor', prefix: 'acme-7' })
+}, { args: ['--max-queue-mib', '1'] })
 
 test('a client that stops reading is closed with 1013 and does not stall its room', async () => {
   const rnd = seededRandom('slow-client-payload')

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import net from 'node:net'
 import http from 'node:http'
 import { randomInt } from 'node:crypto'
+import { before, after } from 'node:test'
 import { Y, WebsocketProvider, WebSocket } from './deps.mjs'
 
 export { Y, WebsocketProvider, WebSocket }
@@ -262,3 +263,22 @@ export function withTimeout (promise, ms, what) {
 }
 
 export function cleanupDir (dir) { try { rmSync(dir, { recursive: true, force: true }) } catch {} }
+
+// One server for a whole suite: started before the first test (then `setup(server)` runs,
+// e.g. to mint tokens), stopped after the last, its data directory removed. Returns the
+// array in which the suite keeps its clients; they are closed before the server stops.
+export function serverPerSuite (setup = async () => {}, startOptions = {}) {
+  const clients = []
+  let server = null
+  before(async () => {
+    server = await TandemServer.start(startOptions)
+    await setup(server)
+  })
+  after(async () => {
+    for (const c of clients) c.close()
+    if (!server) return
+    await server.stop()
+    cleanupDir(server.dataDir)
+  })
+  return clients
+}
