@@ -17,9 +17,10 @@ bytes tagged(const std::string& tag) {
   std::string s = tag + std::string(120, 'x');
   return bytes(s.begin(), s.end());
 }
-// Flips one byte `offset` bytes after every occurrence of `needle` in the file; returns
-// how many were flipped.
-int flip_after(const fs::path& file, const std::string& needle, std::size_t offset) {
+// Rewrites the byte `offset` bytes from every occurrence of `needle` in the file with
+// `change(old byte)`; returns how many were changed.
+template <typename Change>
+int patch_at(const fs::path& file, const std::string& needle, std::ptrdiff_t offset, Change change) {
   std::string data;
   {
     std::ifstream in(file, std::ios::binary);
@@ -27,12 +28,26 @@ int flip_after(const fs::path& file, const std::string& needle, std::size_t offs
   }
   int n = 0;
   for (auto p = data.find(needle); p != std::string::npos; p = data.find(needle, p + 1)) {
-    data[p + offset] = static_cast<char>(data[p + offset] ^ 0x5A);
+    auto at = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(p) + offset);
+    data[at] = static_cast<char>(change(static_cast<unsigned char>(data[at])));
     ++n;
   }
   std::ofstream out(file, std::ios::binary | std::ios::trunc);
   out << data;
   return n;
+}
+// Flips one byte `offset` bytes after every occurrence of `needle`.
+int flip_after(const fs::path& file, const std::string& needle, std::ptrdiff_t offset) {
+  return patch_at(file, needle, offset, [](unsigned char b) { return b ^ 0x5A; });
+}
+// Opens the damaged store in `dir` and checks it: exactly one problem must be reported.
+std::pair<std::unique_ptr<store>, corruption> open_with_one_problem(const fs::path& dir) {
+  auto s = store::open(opts_for(dir));
+  REQUIRE(s.ok());
+  auto rep = s.value()->check();
+  REQUIRE(rep.ok());
+  REQUIRE(rep->problems.size() == 1);
+  return {std::move(s.value()), rep->problems[0]};
 }
 void fill(const fs::path& dir) {
   auto s = store::open(opts_for(dir));
@@ -52,78 +67,51 @@ TEST_CASE("storage: a flipped byte in a log record is named by check and load, o
   temp_dir d;
   fill(d.path);
   REQUIRE(flip_after(d / "data.mdb", "CORRUPTME-A-0007", 20) >= 1);
-  auto s = store::open(opts_for(d.path));
-  REQUIRE(s.ok());
-  auto rep = s.value()->check();
-  REQUIRE(rep.ok());
-  REQUIRE(rep->problems.size() == 1);
-  CHECK(rep->problems[0].doc == "acme/plan");
-  CHECK(rep->problems[0].seq == 7);
-  CHECK(rep->problems[0].what.find("checksum") != std::string::npos);
-  auto ld = s.value()->load("acme/plan");
+  auto [st, problem] = open_with_one_problem(d.path);
+  CHECK(problem.doc == "acme/plan");
+  CHECK(problem.seq == 7);
+  CHECK(problem.what.find("checksum") != std::string::npos);
+  auto ld = st->load("acme/plan");
   REQUIRE_FALSE(ld.ok());
   CHECK(ld.err().code == errc::corrupt);
   CHECK(ld.err().doc == "acme/plan");
   CHECK(ld.err().seq == 7);
   CHECK(ld.err().message.find("acme/plan") != std::string::npos);
-  auto other = s.value()->load("acme/board/1");
+  auto other = st->load("acme/board/1");
   REQUIRE(other.ok());
   CHECK(other->log.size() == 10);
   // the rest of the damaged document's log can still be read around the bad record
   log_range r;
   r.to_seq = 6;
-  auto head = s.value()->read_log("acme/plan", r);
+  auto head = st->read_log("acme/plan", r);
   REQUIRE(head.ok());
   CHECK(head->size() == 6);
   // and the store still accepts writes to the healthy document
-  CHECK(s.value()->append("acme/board/1", tagged("more")).get().ok());
+  CHECK(st->append("acme/board/1", tagged("more")).get().ok());
 }
 
 TEST_CASE("storage: a flipped byte in a record's length field is caught, not read past") {
   temp_dir d;
   fill(d.path);
-  // the u32 length sits 4 bytes before the payload
-  std::string data;
-  {
-    std::ifstream in(d / "data.mdb", std::ios::binary);
-    data.assign(std::istreambuf_iterator<char>(in), {});
-  }
-  int n = 0;
-  for (auto p = data.find("CORRUPTME-B-0003"); p != std::string::npos;
-       p = data.find("CORRUPTME-B-0003", p + 1)) {
-    data[p - 2] = static_cast<char>(0x7F);  // length becomes huge
-    ++n;
-  }
-  REQUIRE(n >= 1);
-  {
-    std::ofstream out(d / "data.mdb", std::ios::binary | std::ios::trunc);
-    out << data;
-  }
-  auto s = store::open(opts_for(d.path));
-  REQUIRE(s.ok());
-  auto rep = s.value()->check();
-  REQUIRE(rep.ok());
-  REQUIRE(rep->problems.size() == 1);
-  CHECK(rep->problems[0].doc == "acme/board/1");
-  CHECK(rep->problems[0].seq == 3);
-  auto ld = s.value()->load("acme/board/1");
+  // the u32 length sits 4 bytes before the payload: make it huge
+  REQUIRE(patch_at(d / "data.mdb", "CORRUPTME-B-0003", -2, [](unsigned char) { return 0x7F; }) >= 1);
+  auto [st, problem] = open_with_one_problem(d.path);
+  CHECK(problem.doc == "acme/board/1");
+  CHECK(problem.seq == 3);
+  auto ld = st->load("acme/board/1");
   REQUIRE_FALSE(ld.ok());
   CHECK(ld.err().seq == 3);
-  CHECK(s.value()->load("acme/plan").ok());
+  CHECK(st->load("acme/plan").ok());
 }
 
 TEST_CASE("storage: a damaged version state is reported with its document") {
   temp_dir d;
   fill(d.path);
   REQUIRE(flip_after(d / "data.mdb", "VERSIONSTATE-1", 30) >= 1);
-  auto s = store::open(opts_for(d.path));
-  REQUIRE(s.ok());
-  auto rep = s.value()->check();
-  REQUIRE(rep.ok());
-  REQUIRE(rep->problems.size() == 1);
-  CHECK(rep->problems[0].doc == "acme/board/1");
-  CHECK(rep->problems[0].what.find("version") != std::string::npos);
-  auto v = s.value()->read_version("acme/board/1", 1);
+  auto [st, problem] = open_with_one_problem(d.path);
+  CHECK(problem.doc == "acme/board/1");
+  CHECK(problem.what.find("version") != std::string::npos);
+  auto v = st->read_version("acme/board/1", 1);
   REQUIRE_FALSE(v.ok());
   CHECK(v.err().code == errc::corrupt);
 }

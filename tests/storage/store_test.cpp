@@ -25,6 +25,14 @@ seq_t must_append(store& s, const std::string& doc, bytes b) {
   if (!r) FAIL("append failed: " << r.err().message);
   return r.value();
 }
+// check() runs and finds nothing wrong; returns its report.
+check_report require_clean_check(store& s) {
+  auto rep = s.check();
+  REQUIRE(rep.ok());
+  CHECK(rep->ok());
+  return *rep;
+}
+
 }  // namespace
 
 TEST_CASE("storage: appended updates load back in order with sequences 1..n") {
@@ -189,9 +197,7 @@ TEST_CASE("storage: compaction replaces the snapshot and deletes exactly the cov
   REQUIRE(st2.ok());
   CHECK(st2->log.empty());
   CHECK(st2->snapshot == str_bytes("all"));
-  auto rep = s->check();
-  REQUIRE(rep.ok());
-  CHECK(rep->ok());
+  require_clean_check(*s);
 }
 
 TEST_CASE("storage: named versions are created, listed, read by number and deleted") {
@@ -232,9 +238,7 @@ TEST_CASE("storage: named versions are created, listed, read by number and delet
   auto inf = s->info("v/doc");
   REQUIRE(inf.ok());
   CHECK((*inf)->version_count == 2);
-  auto rep = s->check();
-  REQUIRE(rep.ok());
-  CHECK(rep->ok());
+  require_clean_check(*s);
 }
 
 TEST_CASE("storage: deleting a document removes all its records and a new one starts at 1") {
@@ -260,10 +264,7 @@ TEST_CASE("storage: deleting a document removes all its records and a new one st
   auto other = s->load("d/other");
   REQUIRE(other.ok());
   CHECK(other->log.size() == 1);
-  auto rep = s->check();
-  REQUIRE(rep.ok());
-  CHECK(rep->ok());
-  CHECK(rep->documents == 2);
+  CHECK(require_clean_check(*s).documents == 2);
 }
 
 TEST_CASE("storage: the key/value area puts, gets, deletes and lists by prefix") {
@@ -470,9 +471,7 @@ TEST_CASE("storage: updates reported durable across many map growths are all sto
   auto stt = s->stats();
   REQUIRE(stt.ok());
   MESSAGE("map grew to " << stt->map_size / 1048576 << " MiB");
-  auto rep = s->check();
-  REQUIRE(rep.ok());
-  CHECK(rep->ok());
+  require_clean_check(*s);
 }
 
 TEST_CASE("storage: a MAP_FULL raised by commit is retried and no update is reported durable unwritten") {
