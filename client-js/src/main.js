@@ -10,6 +10,8 @@ import { h, toast } from './dom.js'
 import { initPlan, planBoards } from './model/plan.js'
 import { mountPlan } from './plan/view.js'
 import { mountBoard } from './board/view.js'
+import { mountAdmin } from './admin/admin.js'
+import { mountInviteButton } from './admin/invite-dialog.js'
 
 const app = document.getElementById('app')
 
@@ -39,6 +41,7 @@ async function checkAccess (docName, token) {
 async function start () {
   const params = new URLSearchParams(location.search)
   const token = params.get('token') || ''
+  if (/^\/admin\/?$/.test(location.pathname)) return mountAdmin(app, token)
   const info = decodeToken(token)
   if (!info.ok) {
     errorPage(info.expired ? 'This link has expired' : 'This link does not work', info.error)
@@ -89,6 +92,7 @@ class Shell {
         h('span', { class: 'export-wrap' }, this.exportBtn, this.exportMenu),
         h('span', { class: 'me', id: 'me', style: { borderColor: u.color } }, u.name, ' ', h('span', { class: 'role role-' + u.role, id: 'my-role' }, u.role))),
       this.main)
+    if (u.role === 'mentor') mountInviteButton(app.querySelector('.topbar'), { workspace: this.workspace, token: this.token })
 
     this.plan.onChange(() => this.renderStatus())
     this.plan.awareness.on('change', () => this.renderPresence())

@@ -12,6 +12,7 @@ import {
   duplicateElements, deleteElements, elementBounds, intersects, bindingTarget, bottomIndex, edgePoint,
   updateBoundArrows as updateBoundArrowsIn
 } from '../model/board.js'
+import { attachBoardComments } from '../comments/board.js'
 
 const TOOLS = [
   ['select', 'Select', 'V', '⬚'], ['hand', 'Pan', 'H', '✋'], ['pen', 'Pen', 'P', '✎'], ['highlighter', 'Highlighter', 'M', '🖍'],
@@ -97,6 +98,14 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
   const toScreen = (bx, by) => ({ x: (bx - view.x) * view.zoom, y: (by - view.y) * view.zoom })
   const viewportRect = () => { const r = stageRect(); return { x: view.x, y: view.y, w: r.width / view.zoom, h: r.height / view.zoom } }
 
+  // Comment badge of the selected element and its thread (comments/board.js).
+  const comments = attachBoardComments({
+    stage, doc, docName: shared.name, token, readOnly: ro,
+    getSelection: () => selection,
+    anchor: id => { const el = getEl(id); if (!el) return null; const b = boundsOf(id, el); return toScreen(b.x + b.w, b.y) }
+  })
+  cleanups.push(() => comments.destroy())
+
   // ---------- rendering ----------
   const nodes = new Map() // id → svg node (valid until the element changes)
   const bounds = new Map() // id → cached bounds
@@ -146,6 +155,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
     if (!same) elLayer.replaceChildren(...out)
     renderSelection()
     renderCursors()
+    comments.update()
     zoomLabel.textContent = Math.round(view.zoom * 100) + '%'
     info.textContent = `${out.length} of ${list.length} elements shown`
     info.dataset.total = String(list.length)
@@ -622,6 +632,7 @@ export function mountBoard (parent, { shared, user, readOnly, token, title }) {
       doc.transact(() => { for (const id of selection) { const el = getEl(id); if (el && !el.get('locked')) { el.set('x', num(el.get('x')) + dx); el.set('y', num(el.get('y')) + dy) } } updateBoundArrows([...selection]) })
       e.preventDefault(); return
     }
+    if ((k === 'c' || k === 'C') && comments.openSelected()) { e.preventDefault(); return }
     const tl = TOOLS.find(x => x[2].toLowerCase() === k.toLowerCase())
     if (tl) setTool(tl[0])
   }

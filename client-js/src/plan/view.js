@@ -7,9 +7,10 @@ import { bindQuill } from '../quill-binding.js'
 import { h } from '../dom.js'
 import { bindYText } from '../ytext-input.js'
 import {
-  planGoals, planNotes, planCheckins, planFeedback, planMeta, addGoal, setGoalField, addMilestone,
-  moveGoal, deleteGoal, addCheckin, addFeedback, GOAL_STATUSES, clampProgress, isValidDate
+  planGoals, planNotes, planCheckins, planMeta, addGoal, setGoalField, addMilestone,
+  moveGoal, deleteGoal, addCheckin, GOAL_STATUSES, clampProgress, isValidDate
 } from '../model/plan.js'
+import { planComments, mountFeedback } from '../comments/plan.js'
 
 Quill.register('modules/cursors', QuillCursors, true)
 
@@ -35,10 +36,13 @@ function richEditor (ytext, { readOnly, awareness, toolbar = NOTES_TOOLBAR, plac
   return { wrap, host, quill, mount (parent) { parent.append(wrap) }, destroy () { binding.destroy() } }
 }
 
-export function mountPlan (parent, { shared, user, readOnly }) {
+export function mountPlan (parent, { shared, user, readOnly, token }) {
   const doc = shared.doc
   const cleanups = []
   const ro = readOnly
+  // Goal comments and session feedback go through the server (comments/plan.js).
+  const threads = planComments({ doc, planName: shared.name, token: token || undefined, readOnly: ro })
+  cleanups.push(() => threads.destroy())
   const root = h('div', { class: 'plan', id: 'plan-view' })
   parent.replaceChildren(root)
 
@@ -63,14 +67,13 @@ export function mountPlan (parent, { shared, user, readOnly }) {
       if (!(g instanceof Y.Map)) return
       seen.add(g)
       let card = cards.get(g)
-      if (!card) { card = goalCard(g, { doc, ro, user }); cards.set(g, card) }
+      if (!card) { card = goalCard(g, { doc, ro, user, threads }); cards.set(g, card) }
       card.setPosition(i, goals.length)
       order.push(card.el)
     })
     for (const [g, card] of cards) if (!seen.has(g)) { card.destroy(); cards.delete(g) }
     order.forEach((el, i) => { if (goalsList.children[i] !== el) goalsList.insertBefore(el, goalsList.children[i] || null) })
     emptyGoals.hidden = goals.length > 0
-    renderFeedbackGoalOptions()
   }
   const emptyGoals = h('p', { class: 'muted' }, 'No goals yet.')
   goals.observe(renderGoals); cleanups.push(() => { goals.unobserve(renderGoals); for (const c of cards.values()) c.destroy() })
@@ -98,41 +101,13 @@ export function mountPlan (parent, { shared, user, readOnly }) {
   }
   checkins.observe(renderCheckins); cleanups.push(() => { checkins.unobserve(renderCheckins); for (const c of checkinCards.values()) c.destroy() })
 
-  // Feedback
-  const feedback = planFeedback(doc)
-  const fbList = h('ul', { class: 'feedback', id: 'feedback' })
-  const fbGoal = h('select', { 'aria-label': 'Feedback about goal' })
-  function renderFeedbackGoalOptions () {
-    const cur = fbGoal.value
-    fbGoal.replaceChildren(h('option', { value: '' }, 'General'), ...goals.toArray().filter(g => g instanceof Y.Map).map(g => h('option', { value: String(g.get('id') ?? '') }, g.get('title')?.toString() || 'Untitled goal')))
-    fbGoal.value = cur
-  }
-  const goalTitle = id => { const g = goals.toArray().find(x => x instanceof Y.Map && x.get('id') === id); return g ? (g.get('title')?.toString() || 'Untitled goal') : null }
-  const renderFeedback = () => {
-    fbList.replaceChildren(...feedback.toArray().filter(f => f instanceof Y.Map).reverse().map(f => {
-      const gt = f.get('goalId') ? goalTitle(f.get('goalId')) : null
-      return h('li', { class: 'fb' },
-        h('div', { class: 'fb-head' }, h('strong', {}, f.get('author') || '?'), ' ', h('span', { class: 'role role-' + f.get('role') }, f.get('role') || ''), ' · ',
-          h('time', {}, new Date(f.get('createdAt') || 0).toLocaleString()), gt ? ` · on “${gt}”` : ''),
-        h('p', {}, String(f.get('text') ?? '')))
-    }))
-  }
-  feedback.observe(renderFeedback); cleanups.push(() => feedback.unobserve(renderFeedback))
-  const fbText = h('textarea', { id: 'feedback-text', 'aria-label': 'Feedback text', rows: 2, placeholder: 'What went well, what to try next…' })
-  const fbForm = ro ? null : h('form', {
-    class: 'fb-form',
-    onsubmit: e => {
-      e.preventDefault()
-      const text = fbText.value.trim(); if (!text) return
-      addFeedback(doc, { author: user.name, role: user.role, text, goalId: fbGoal.value || undefined })
-      fbText.value = ''
-    }
-  }, fbText, fbGoal, h('button', { type: 'submit' }, 'Add feedback'))
-
   const addGoalBtn = ro ? null : h('button', { type: 'button', id: 'add-goal', onclick: () => { const id = addGoal(doc, { owner: user.role === 'mentor' ? 'mentor' : 'mentee' }); requestAnimationFrame(() => root.querySelector(`[data-goal="${id}"] .goal-title`)?.focus()) } }, '+ Add goal')
   const addCheckinBtn = ro ? null : h('button', { type: 'button', id: 'add-checkin', onclick: () => addCheckin(doc, {}) }, '+ Add check-in')
 
   const notesSection = h('section', { class: 'card notes-card', 'aria-labelledby': 'notes-h' }, h('h2', { id: 'notes-h' }, 'Notes'))
+  const feedbackSection = h('section', { class: 'card', 'aria-labelledby': 'feedback-h' }, h('h2', { id: 'feedback-h' }, 'Session feedback'))
+  const fb = mountFeedback(feedbackSection, { doc, planName: shared.name, token: token || undefined, user, readOnly: ro })
+  cleanups.push(() => fb.destroy())
   root.append(
     h('div', { class: 'plan-head' }, title, people, ro ? h('p', { class: 'readonly-banner', role: 'note' }, 'You are viewing this plan read-only.') : null),
     h('div', { class: 'plan-grid' },
@@ -140,14 +115,14 @@ export function mountPlan (parent, { shared, user, readOnly }) {
       h('div', { class: 'plan-side' },
         notesSection,
         h('section', { class: 'card', 'aria-labelledby': 'checkins-h' }, h('div', { class: 'section-head' }, h('h2', { id: 'checkins-h' }, 'Check-ins'), addCheckinBtn), checkinList),
-        h('section', { class: 'card', 'aria-labelledby': 'feedback-h' }, h('h2', { id: 'feedback-h' }, 'Feedback'), fbForm, fbList))))
+        feedbackSection)))
   notes.mount(notesSection)
-  renderGoals(); renderCheckins(); renderFeedback()
+  renderGoals(); renderCheckins()
 
   return { destroy () { cleanups.forEach(f => f()) } }
 }
 
-function goalCard (g, { doc, ro, user }) {
+function goalCard (g, { doc, ro, user, threads }) {
   const id = g.get('id')
   const cleanups = []
   const titleIn = h('input', { class: 'goal-title', 'aria-label': 'Goal title', placeholder: 'Goal title' })
@@ -202,8 +177,10 @@ function goalCard (g, { doc, ro, user }) {
   }
   const up = h('button', { type: 'button', class: 'icon move-up', 'aria-label': 'Move goal up', onclick: () => move(-1) }, '↑')
   const down = h('button', { type: 'button', class: 'icon move-down', 'aria-label': 'Move goal down', onclick: () => move(1) }, '↓')
+  const commentBtn = typeof id === 'string' && id ? threads.button(id, () => titleIn.value) : null
   const el = h('li', { class: 'goal', 'data-goal': id, draggable: !ro },
     h('div', { class: 'goal-row' }, ro ? null : h('span', { class: 'grip', 'aria-hidden': 'true', title: 'Drag to reorder' }, '⋮⋮'), titleIn,
+      commentBtn,
       ro ? null : up, ro ? null : down, ro ? null : h('button', { type: 'button', class: 'icon', 'aria-label': 'Delete goal', onclick: () => { if (confirm('Delete this goal?')) deleteGoal(doc, id) } }, '🗑')),
     h('div', { class: 'goal-fields' },
       h('label', {}, 'Status ', status), h('label', {}, 'Owner ', owner), h('label', {}, 'Due ', due),
@@ -225,7 +202,7 @@ function goalCard (g, { doc, ro, user }) {
   return {
     el,
     setPosition (i, n) { up.disabled = i === 0; down.disabled = i === n - 1 },
-    destroy () { cleanups.forEach(f => f()); el.remove() }
+    destroy () { cleanups.forEach(f => f()); if (commentBtn) threads.forget(id, commentBtn); el.remove() }
   }
 }
 
