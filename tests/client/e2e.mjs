@@ -1,166 +1,19 @@
 // Browser end-to-end tests of the Tandem web app: Debian's Chromium (driven by
-// playwright-core) against a real `tandem serve` started here on a free loopback port,
-// with a fresh data directory and signing secret. One case per run (--case NAME), so each
-// behaviour is its own ctest test. Screenshots of every step go to --artifacts.
+// playwright-core) against a real `tandem serve` started on a free loopback port, with a
+// fresh data directory and signing secret (all in ./harness.mjs). One case per run
+// (--case NAME), so each behaviour is its own ctest test. Screenshots of every step go to
+// --artifacts.
 //
 //   node e2e.mjs --tandem PATH/tandem --case stroke [--artifacts DIR] [--dist DIR]
-import { spawn, execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import net from 'node:net'
-import crypto from 'node:crypto'
-import { fileURLToPath } from 'node:url'
+import { execFileSync } from 'node:child_process'
+import {
+  Y, WS, ART, CASE, browser, fail, check, open, snap, waitFor, serverDoc, serverWrite,
+  boardCount, drawStroke, addSticky, stickyTexts, notesText, exportVia, runCases
+} from './harness.mjs'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const repo = path.resolve(here, '../..')
-const nm = path.join(repo, 'tests/js/node_modules')
-const { chromium } = await import(path.join(nm, 'playwright-core/index.mjs'))
-const Y = await import(path.join(nm, 'yjs/dist/yjs.mjs'))
-const { WebsocketProvider } = await import(path.join(nm, 'y-websocket/src/y-websocket.js'))
-const { default: WebSocket } = await import(path.join(nm, 'ws/wrapper.mjs'))
-
-const args = process.argv.slice(2)
-const opt = (k, d) => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : d }
-const TANDEM = opt('--tandem', process.env.TANDEM_BIN)
-const CASE = opt('--case')
-const DIST = path.resolve(opt('--dist', path.join(repo, 'client-js/dist')))
-const ART = path.resolve(opt('--artifacts', path.join(repo, 'build/tests/artifacts/client-e2e')))
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
-const WS = 'e2e-ws'
-
-function fail (msg) { console.error('FAIL: ' + msg); process.exitCode = 1; throw new Error(msg) }
-function check (cond, msg) { if (!cond) fail(msg); console.log('ok: ' + msg) }
-
-if (!TANDEM || !fs.existsSync(TANDEM)) { console.error('FAIL: no tandem executable (--tandem)'); process.exit(1) }
-if (!fs.existsSync(path.join(DIST, 'index.html'))) { console.error(`FAIL: ${DIST}/index.html missing — run \`npm run build\` in client-js`); process.exit(1) }
-fs.mkdirSync(ART, { recursive: true })
-
-const freePort = () => new Promise((resolve, reject) => {
-  const s = net.createServer(); s.unref(); s.on('error', reject)
-  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)) })
-})
-
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-e2e-'))
-const env = { ...process.env, TANDEM_SECRET: crypto.randomBytes(32).toString('hex'), TANDEM_DATA: dataDir, TANDEM_STATIC: DIST, TANDEM_CLIENT_DIR: DIST }
-delete env.TANDEM_LISTEN
-
-function token (user, name, role, prefix = WS, ttl = '1d') {
-  const out = execFileSync(TANDEM, ['token', '--user', user, '--name', name, '--role', role, '--prefix', prefix, '--ttl', ttl, '--data', dataDir], { env, cwd: repo, encoding: 'utf8' })
-  const last = out.trim().split('\n').pop().trim()
-  if (!/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/.test(last)) fail('tandem token printed no token: ' + out)
-  return last
-}
-
-let server = null
-let serverLog = ''
-async function startServer () {
-  const port = await freePort()
-  server = spawn(TANDEM, ['serve', '--listen', `127.0.0.1:${port}`, '--data', dataDir], { env, cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] })
-  server.stdout.on('data', d => { serverLog += d })
-  server.stderr.on('data', d => { serverLog += d })
-  const base = `http://127.0.0.1:${port}`
-  const deadline = Date.now() + 20000
-  while (Date.now() < deadline) {
-    if (server.exitCode != null) fail(`tandem serve exited with ${server.exitCode}:\n${serverLog}`)
-    try { const r = await fetch(base + '/'); if (r.ok) return base } catch {}
-    await new Promise(r => setTimeout(r, 150))
-  }
-  fail('tandem serve did not answer GET / within 20 s:\n' + serverLog)
-}
-
-// What the server holds, read by a stock y-websocket client from Node (the same sync
-// protocol any Yjs client uses), independent of the browser under test.
-async function serverDoc (base, name, tok) {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(base.replace(/^http/, 'ws') + '/sync', name, doc, { WebSocketPolyfill: WebSocket, params: { token: tok }, disableBc: true })
-  try {
-    await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no sync of ${name} from the server within 20 s`)), 20000)
-      provider.on('sync', ok => { if (ok) { clearTimeout(timer); resolve() } })
-    })
-  } catch (e) { fail(e.message) } finally { provider.destroy() }
-  return doc
-}
-
-// Writes into a document as a stock Yjs client would (used to plant malformed data).
-async function serverWrite (base, name, tok, fn) {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(base.replace(/^http/, 'ws') + '/sync', name, doc, { WebSocketPolyfill: WebSocket, params: { token: tok }, disableBc: true })
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no sync of ${name} within 20 s`)), 20000)
-    provider.on('sync', ok => { if (ok) { clearTimeout(timer); resolve() } })
-  })
-  doc.transact(() => fn(doc))
-  await new Promise(r => setTimeout(r, 800)) // let the update reach the server before closing
-  provider.destroy()
-}
-
-let browser = null
-let shot = 0
-async function snap (page, step) {
-  const f = path.join(ART, `${CASE}-${String(++shot).padStart(2, '0')}-${step}.png`)
-  await page.screenshot({ path: f }).catch(() => {})
-}
-
-// playwright's launch() gives every run a fresh temporary profile (user-data-dir); these
-// flags keep Chromium off the network except for the loopback server under test.
-const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-
-async function open (base, tok, hash, who, entry = `/w/${WS}`) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true })
-  const page = await context.newPage()
-  page.on('pageerror', e => console.log(`[${who} pageerror] ${e.message}`))
-  page.on('console', m => { if (m.type() === 'error') console.log(`[${who} console] ${m.text()}`) })
-  await page.goto(`${base}${entry}?token=${encodeURIComponent(tok)}${hash}`)
-  await page.waitForSelector('#conn-status[data-state="online"]', { timeout: 30000 }).catch(async () => {
-    await snap(page, who + '-not-online'); fail(`${who}: the app did not reach the online state (status: ${await page.textContent('#conn-status').catch(() => '?')})`)
-  })
-  if (hash.startsWith('#board')) await page.waitForSelector('#board-stage')
-  return { context, page, who }
-}
-
-const boardCount = page => page.$eval('#board-info', e => Number(e.dataset.total))
-async function waitFor (fn, what, timeout = 20000) {
-  const deadline = Date.now() + timeout
-  let last
-  while (Date.now() < deadline) { last = await fn(); if (last) return last; await new Promise(r => setTimeout(r, 100)) }
-  fail(`timed out waiting for ${typeof what === 'function' ? what() : what}`)
-}
-
-async function drawStroke (page, x0, y0, dx = 160, dy = 60) {
-  await page.keyboard.press('Escape')
-  await page.click('[data-tool="pen"]')
-  const box = await page.$eval('#board-stage', e => { const r = e.getBoundingClientRect(); return { x: r.left, y: r.top } })
-  await page.mouse.move(box.x + x0, box.y + y0)
-  await page.mouse.down()
-  for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + x0 + (dx * i) / 20, box.y + y0 + dy * Math.sin((i / 20) * Math.PI))
-  await page.mouse.up()
-}
-
-async function addSticky (page, x, y, text) {
-  await page.click('[data-tool="sticky"]')
-  const box = await page.$eval('#board-stage', e => { const r = e.getBoundingClientRect(); return { x: r.left, y: r.top } })
-  await page.mouse.click(box.x + x, box.y + y)
-  await page.waitForSelector('.text-editor .ql-editor')
-  await page.keyboard.type(text)
-  await page.keyboard.press('Escape')
-}
-
-const stickyTexts = page => page.$$eval('#board-canvas [data-type="sticky"] .el-text', els => els.map(e => e.innerText.trim()))
 let lastNotes = null
-// One line per Quill block, so the check does not depend on innerText's paragraph spacing.
-const notesText = page => page.$eval('#plan-notes .ql-editor', e => [...e.children].map(b => b.textContent).join('\n').trim())
-
-// Clicks an export menu item; returns the download, or fails with the app's error message.
-async function exportVia (page, item) {
-  const download = page.waitForEvent('download', { timeout: 60000 }).then(d => ({ d }), () => ({ err: 'no download within 60 s' }))
-  const error = page.waitForSelector('.toast.error', { timeout: 60000 }).then(async t => ({ err: await t.textContent() }), () => new Promise(() => {}))
-  await page.click(item)
-  const r = await Promise.race([download, error])
-  if (!r.d) { await snap(page, 'export-failed'); fail(`export ${item}: ${r.err}`) }
-  return r.d
-}
 
 const cases = {
   // A stroke drawn by the mentor shows up on the mentee's board, and the server holds it in the DESIGN.md schema.
@@ -538,21 +391,4 @@ const cases = {
   }
 }
 
-let exit = 0
-try {
-  if (!cases[CASE]) fail(`unknown --case ${CASE}; known: ${Object.keys(cases).join(', ')}`)
-  const base = await startServer()
-  const t = { mentor: token('mentor-1', 'Maria Mentor', 'mentor'), mentee: token('mentee-1', 'Eli Mentee', 'mentee'), viewer: token('viewer-1', 'Val Viewer', 'viewer') }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, headless: true })
-  await cases[CASE](base, t)
-  console.log(`PASS: ${CASE}`)
-} catch (err) {
-  exit = 1
-  if (!String(err.message).startsWith('FAIL') && process.exitCode !== 1) console.error('FAIL:', err.stack || err)
-  if (serverLog) console.error('--- tandem serve output (last 3000 chars) ---\n' + serverLog.slice(-3000))
-} finally {
-  await browser?.close().catch(() => {})
-  server?.kill('SIGTERM')
-  fs.rmSync(dataDir, { recursive: true, force: true })
-}
-process.exit(exit)
+await runCases(cases)
