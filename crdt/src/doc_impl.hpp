@@ -27,6 +27,12 @@ struct branch {
   bool has_formatting = false;
   bool markers_on = false;  // _searchMarker !== null
   std::vector<search_marker> markers;
+  bool ever_formatted = false;  // a format item was ever integrated here (has_formatting can be reset)
+
+  void clear_markers() {
+    for (auto& m : markers) --m.p->marker_refs;
+    markers.clear();
+  }
 
   void map_set(const std::string* k, item* v) {
     auto [itr, fresh] = map.try_emplace(k, v);
@@ -62,7 +68,7 @@ struct doc_impl {
   doc* owner = nullptr;
   std::uint64_t client_id = 0;
   bool gc = true;
-  std::unordered_map<std::uint64_t, std::vector<item*>> clients;
+  std::unordered_map<std::uint64_t, struct_list> clients;
   std::deque<item> item_pool;
   std::deque<branch> branch_pool;
   std::unordered_set<std::string> interned;
@@ -84,11 +90,11 @@ struct doc_impl {
   std::uint64_t get_state(std::uint64_t client) const;
   state_map state_vector() const;
   void state_vector_into(state_map& sv) const;
-  static std::size_t find_index(const std::vector<item*>& structs, std::uint64_t clock);  // npos if absent
+  static std::size_t find_index(const struct_list& structs, std::uint64_t clock);  // npos if absent
   item* find(id i) const;
   item* get_item_clean_start(txn_impl& t, id i);
   item* get_item_clean_end(txn_impl& t, id i);
-  std::size_t find_index_clean_start(txn_impl& t, std::vector<item*>& structs, std::uint64_t clock);
+  std::size_t find_index_clean_start(txn_impl& t, struct_list& structs, std::uint64_t clock);
   item* split_item(txn_impl& t, item* left, std::uint64_t diff);
   void add_struct(item* it);
   item* new_item();

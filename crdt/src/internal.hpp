@@ -78,7 +78,8 @@ struct item {
   bool deleted = false;
   bool keep = false;
   bool is_gc = false;     // a GC struct (no parent, no content)
-  bool marker = false;    // a search marker points here
+  bool marker = false;    // a search marker points here (yjs's flag, not always accurate)
+  std::uint16_t marker_refs = 0;  // exact number of search markers whose p is this item
   bool has_origin = false;
   bool has_right_origin = false;
   content c;
@@ -89,6 +90,60 @@ struct item {
 
   bool countable() const { return c.countable(); }
   id last_id() const { return id{id_.client, id_.clock + length - 1}; }
+};
+
+// The structs of one client in clock order (StructStore.clients[client] in yjs), addressed by
+// position like yjs's array. Stored in blocks of at most `max_block` so that splitting or merging
+// a struct in the middle of a long history moves one block's tail, not the whole array.
+class struct_list {
+ public:
+  static constexpr std::size_t max_block = 256;
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  item* back() const { return blocks_.back().back().it; }
+  item* operator[](std::size_t i) const {
+    std::size_t b = hint_;
+    if (b >= blocks_.size() || i - starts_[b] >= blocks_[b].size()) b = hint_ = locate(i);
+    return blocks_[b][i - starts_[b]].it;
+  }
+  void push_back(item* it);
+  void insert(std::size_t pos, item* it);         // before the struct at `pos` (pos == size() appends)
+  void erase(std::size_t first, std::size_t last);  // [first, last)
+  // findIndexSS: position of the struct holding `clock` (or the last one if it starts there), npos if none.
+  std::size_t find(std::uint64_t clock) const;
+
+  class iterator {
+   public:
+    iterator(const struct_list* l, std::size_t i) : l_(l), i_(i) {}
+    item* operator*() const { return (*l_)[i_]; }
+    iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator!=(const iterator& o) const { return i_ != o.i_; }
+
+   private:
+    const struct_list* l_;
+    std::size_t i_;
+  };
+  iterator begin() const { return {this, 0}; }
+  iterator end() const { return {this, size_}; }
+
+ private:
+  // A struct's start clock never changes while it is in the store (a split keeps the left part's
+  // id, a merge keeps the left one), so it is kept next to the pointer for the searches.
+  struct entry {
+    std::uint64_t clock;
+    item* it;
+  };
+  std::size_t locate(std::size_t i) const;  // block holding position i (i < size())
+  void shift_starts(std::size_t from_block, std::ptrdiff_t delta);
+  void remove_block(std::size_t b);
+  std::vector<std::vector<entry>> blocks_;
+  std::vector<std::size_t> starts_;         // position of each block's first struct
+  std::vector<std::uint64_t> first_clock_;  // clock of each block's first struct
+  std::size_t size_ = 0;
+  mutable std::size_t hint_ = 0;
 };
 
 // A decoded struct that is not (yet) part of a store: GC, Skip or Item.

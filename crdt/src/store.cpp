@@ -16,6 +16,108 @@ std::uint64_t random_client_id() {
   return rng() & 0xffffffffull;
 }
 
+// ---- struct_list -------------------------------------------------------------------------------
+
+std::size_t struct_list::locate(std::size_t i) const {
+  // Last block whose start is <= i.
+  auto it = std::upper_bound(starts_.begin(), starts_.end(), i);
+  return static_cast<std::size_t>(it - starts_.begin()) - 1;
+}
+
+void struct_list::shift_starts(std::size_t from_block, std::ptrdiff_t delta) {
+  for (std::size_t k = from_block; k < starts_.size(); ++k) starts_[k] = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(starts_[k]) + delta);
+}
+
+void struct_list::remove_block(std::size_t b) {
+  blocks_.erase(blocks_.begin() + static_cast<std::ptrdiff_t>(b));
+  starts_.erase(starts_.begin() + static_cast<std::ptrdiff_t>(b));
+  first_clock_.erase(first_clock_.begin() + static_cast<std::ptrdiff_t>(b));
+}
+
+void struct_list::push_back(item* it) {
+  if (blocks_.empty() || blocks_.back().size() >= max_block) {
+    blocks_.emplace_back();
+    blocks_.back().reserve(blocks_.size() == 1 ? 4 : max_block);
+    starts_.push_back(size_);
+    first_clock_.push_back(it->id_.clock);
+  }
+  blocks_.back().push_back({it->id_.clock, it});
+  ++size_;
+}
+
+void struct_list::insert(std::size_t pos, item* it) {
+  if (pos >= size_) {
+    push_back(it);
+    return;
+  }
+  std::size_t b = locate(pos);
+  auto& v = blocks_[b];
+  std::size_t o = pos - starts_[b];
+  v.insert(v.begin() + static_cast<std::ptrdiff_t>(o), entry{it->id_.clock, it});
+  if (o == 0) first_clock_[b] = it->id_.clock;
+  ++size_;
+  shift_starts(b + 1, 1);
+  if (v.size() > max_block) {
+    // Split the block in two halves.
+    std::size_t half = v.size() / 2;
+    std::vector<entry> tail;
+    tail.reserve(max_block);
+    tail.assign(v.begin() + static_cast<std::ptrdiff_t>(half), v.end());
+    v.resize(half);
+    std::size_t tail_start = starts_[b] + half;
+    std::uint64_t tail_clock = tail.front().clock;
+    blocks_.insert(blocks_.begin() + static_cast<std::ptrdiff_t>(b) + 1, std::move(tail));
+    starts_.insert(starts_.begin() + static_cast<std::ptrdiff_t>(b) + 1, tail_start);
+    first_clock_.insert(first_clock_.begin() + static_cast<std::ptrdiff_t>(b) + 1, tail_clock);
+  }
+  hint_ = 0;
+}
+
+void struct_list::erase(std::size_t first, std::size_t last) {
+  while (first < last) {
+    std::size_t b = locate(first);
+    auto& v = blocks_[b];
+    std::size_t o = first - starts_[b];
+    std::size_t n = std::min(last - first, v.size() - o);
+    v.erase(v.begin() + static_cast<std::ptrdiff_t>(o), v.begin() + static_cast<std::ptrdiff_t>(o + n));
+    size_ -= n;
+    last -= n;
+    shift_starts(b + 1, -static_cast<std::ptrdiff_t>(n));
+    if (v.empty()) {
+      remove_block(b);
+      continue;
+    }
+    first_clock_[b] = v.front().clock;
+    if (b + 1 < blocks_.size() && v.size() + blocks_[b + 1].size() <= max_block / 2) {
+      // Join small neighbours so that the block count stays proportional to the size.
+      auto& w = blocks_[b + 1];
+      v.insert(v.end(), w.begin(), w.end());
+      remove_block(b + 1);
+    }
+  }
+  hint_ = 0;
+}
+
+std::size_t struct_list::find(std::uint64_t clock) const {
+  if (size_ == 0) return npos;
+  // findIndexSS first looks at the last struct by its start clock (this also finds a
+  // zero-length struct there, which yjs accepts and keeps).
+  const entry& last = blocks_.back().back();
+  if (last.clock == clock) return size_ - 1;
+  // Clocks are contiguous, so the struct holding `clock` is the last one starting at or before
+  // it (zero-length structs start where their successor starts and come before it).
+  auto bi = std::upper_bound(first_clock_.begin(), first_clock_.end(), clock);
+  if (bi == first_clock_.begin()) return npos;
+  std::size_t b = static_cast<std::size_t>(bi - first_clock_.begin()) - 1;
+  const auto& v = blocks_[b];
+  auto ei = std::upper_bound(v.begin(), v.end(), clock, [](std::uint64_t c, const entry& e) { return c < e.clock; });
+  std::size_t o = static_cast<std::size_t>(ei - v.begin()) - 1;  // ei > begin: v[0].clock <= clock
+  const item* s = v[o].it;
+  if (clock >= s->id_.clock + s->length) return npos;
+  hint_ = b;
+  return starts_[b] + o;
+}
+
 // ---- store -------------------------------------------------------------------------------------
 
 std::uint64_t doc_impl::get_state(std::uint64_t client) const {
@@ -38,24 +140,7 @@ void doc_impl::state_vector_into(state_map& sv) const {
     if (!v.empty()) sv[c] = v.back()->id_.clock + v.back()->length;
 }
 
-std::size_t doc_impl::find_index(const std::vector<item*>& structs, std::uint64_t clock) {
-  if (structs.empty()) return npos;
-  // findIndexSS first looks at the last struct by its start clock (this also finds a
-  // zero-length struct there, which yjs accepts and keeps).
-  if (structs.back()->id_.clock == clock) return structs.size() - 1;
-  std::size_t lo = 0, hi = structs.size();
-  while (lo < hi) {
-    std::size_t mid = (lo + hi) / 2;
-    const item* s = structs[mid];
-    if (s->id_.clock <= clock) {
-      if (clock < s->id_.clock + s->length) return mid;
-      lo = mid + 1;
-    } else {
-      hi = mid;
-    }
-  }
-  return npos;
-}
+std::size_t doc_impl::find_index(const struct_list& structs, std::uint64_t clock) { return structs.find(clock); }
 
 item* doc_impl::find(id i) const {
   auto it = clients.find(i.client);
@@ -87,12 +172,12 @@ item* doc_impl::split_item(txn_impl& t, item* left, std::uint64_t diff) {
   return r;
 }
 
-std::size_t doc_impl::find_index_clean_start(txn_impl& t, std::vector<item*>& structs, std::uint64_t clock) {
+std::size_t doc_impl::find_index_clean_start(txn_impl& t, struct_list& structs, std::uint64_t clock) {
   auto index = find_index(structs, clock);
   if (index == npos) return npos;
   item* s = structs[index];
   if (s->id_.clock < clock && clock < s->id_.clock + s->length && !s->is_gc) {
-    structs.insert(structs.begin() + static_cast<std::ptrdiff_t>(index) + 1, split_item(t, s, clock - s->id_.clock));
+    structs.insert(index + 1, split_item(t, s, clock - s->id_.clock));
     return index + 1;
   }
   return index;
@@ -113,8 +198,7 @@ item* doc_impl::get_item_clean_end(txn_impl& t, id i) {
   if (index == npos) return nullptr;
   item* s = structs[index];
   if (!s->is_gc && i.clock >= s->id_.clock && i.clock + 1 < s->id_.clock + s->length)
-    structs.insert(structs.begin() + static_cast<std::ptrdiff_t>(index) + 1,
-                   split_item(t, s, i.clock - s->id_.clock + 1));
+    structs.insert(index + 1, split_item(t, s, i.clock - s->id_.clock + 1));
   return s;
 }
 
@@ -162,7 +246,7 @@ void doc_impl::type_root(branch* b, type_kind k) {
   // doc.get(name, YText) replaces the untyped AbstractType by a fresh typed instance.
   b->kind = k;
   b->markers_on = k == type_kind::array || k == type_kind::text || k == type_kind::xml_text;
-  b->markers.clear();
+  b->clear_markers();
   b->has_formatting = false;
 }
 
@@ -253,8 +337,9 @@ void doc_impl::integrate(txn_impl& t, item* it) {
     }
     case ref_format:
       parent->markers_on = false;
-      parent->markers.clear();
+      parent->clear_markers();
       parent->has_formatting = true;
+      parent->ever_formatted = true;
       break;
     default: break;
   }
@@ -324,6 +409,7 @@ void doc_impl::gc_item(item* first, bool parent_gcd) {
       for (auto* k : b->keys)
         for (item* x = b->map_get(k); x; x = x->left) work.emplace_back(x, true);
       b->start = nullptr;
+      b->clear_markers();  // its items become GC structs, which merging may recycle
       b->map.clear();
       b->keys.clear();
     }
@@ -355,10 +441,12 @@ bool doc_impl::merge_with(item* l, item* r) {
       l->id_.client == r->id_.client && l->id_.clock + l->length == r->id_.clock && l->deleted == r->deleted &&
       l->c.ref == r->c.ref && content_merge(l->c, r->c)) {
     branch* parent = l->parent;
-    if (parent && parent->markers_on) {
+    if (parent && parent->markers_on && r->marker_refs) {
       for (auto& m : parent->markers) {
         if (m.p == r) {
           m.p = l;
+          --r->marker_refs;
+          ++l->marker_refs;
           if (!l->deleted && l->countable()) m.index -= l->length;
         }
       }
@@ -374,7 +462,7 @@ bool doc_impl::merge_with(item* l, item* r) {
 }
 
 namespace {
-std::size_t try_merge_lefts(doc_impl& d, std::vector<item*>& structs, std::size_t pos) {
+std::size_t try_merge_lefts(doc_impl& d, struct_list& structs, std::size_t pos) {
   std::size_t i = pos;
   for (; i > 0; --i) {
     item* l = structs[i - 1];
@@ -388,8 +476,7 @@ std::size_t try_merge_lefts(doc_impl& d, std::vector<item*>& structs, std::size_
   }
   std::size_t merged = pos - i;
   if (merged)
-    structs.erase(structs.begin() + static_cast<std::ptrdiff_t>(pos + 1 - merged),
-                  structs.begin() + static_cast<std::ptrdiff_t>(pos + 1));
+    structs.erase(pos + 1 - merged, pos + 1);
   return merged;
 }
 }  // namespace
@@ -475,7 +562,7 @@ void doc_impl::cleanup(txn_impl& t) {
   state_vector_into(t.after);
   for (branch* b : t.changed) {
     if (b->it && b->it->deleted) continue;
-    if (!t.local && b->markers_on) b->markers.clear();
+    if (!t.local && b->markers_on) b->clear_markers();
     if ((b->kind == type_kind::text || b->kind == type_kind::xml_text) && !t.local && b->has_formatting)
       t.need_formatting_cleanup = true;
   }
@@ -903,8 +990,7 @@ std::optional<delete_set> doc_impl::apply_delete_set(txn_impl& t, const delete_s
         if (index == npos) continue;
         item* s = structs[index];
         if (!s->deleted && s->id_.clock < clock) {
-          structs.insert(structs.begin() + static_cast<std::ptrdiff_t>(index) + 1,
-                         split_item(t, s, clock - s->id_.clock));
+          structs.insert(index + 1, split_item(t, s, clock - s->id_.clock));
           index++;
         }
         while (index < structs.size()) {
@@ -912,8 +998,7 @@ std::optional<delete_set> doc_impl::apply_delete_set(txn_impl& t, const delete_s
           if (s->id_.clock < end) {
             if (!s->deleted) {
               if (end < s->id_.clock + s->length)
-                structs.insert(structs.begin() + static_cast<std::ptrdiff_t>(index),
-                               split_item(t, s, end - s->id_.clock));
+                structs.insert(index, split_item(t, s, end - s->id_.clock));
               delete_item(t, s);
             }
           } else {

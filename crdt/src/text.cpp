@@ -13,8 +13,10 @@ const any k_null_any{nullptr};
 
 void overwrite_marker(search_marker& m, item* p, std::uint64_t index) {
   m.p->marker = false;
+  --m.p->marker_refs;
   m.p = p;
   p->marker = true;
+  ++p->marker_refs;
   m.index = index;
   m.timestamp = g_marker_timestamp++;
 }
@@ -28,6 +30,7 @@ search_marker* mark_position(branch* b, item* p, std::uint64_t index) {
     return oldest;
   }
   p->marker = true;
+  ++p->marker_refs;
   b->markers.push_back({p, index, g_marker_timestamp++});
   return &b->markers.back();
 }
@@ -111,10 +114,13 @@ void update_marker_changes(branch* b, std::uint64_t index, std::int64_t len) {
         if (p && !p->deleted && p->countable()) m.index -= p->length;
       }
       if (!p || p->marker) {
+        --m.p->marker_refs;
         ms.erase(ms.begin() + static_cast<std::ptrdiff_t>(i));
         continue;
       }
+      --m.p->marker_refs;
       m.p = p;
+      ++p->marker_refs;
       p->marker = true;
     }
     if (index < m.index || (len > 0 && index == m.index)) {
@@ -452,7 +458,7 @@ void cleanup_ytext_formatting(doc_impl& d, txn_impl& t, branch* type) {
 }
 
 template <class F>
-void iterate_structs(doc_impl& d, txn_impl& t, std::vector<item*>& structs, std::uint64_t clock_start,
+void iterate_structs(doc_impl& d, txn_impl& t, struct_list& structs, std::uint64_t clock_start,
                      std::uint64_t len, F&& f) {
   if (len == 0) return;
   std::uint64_t clock_end = clock_start + len;
@@ -516,7 +522,10 @@ void delete_text(doc_impl& d, txn_impl& t, text_pos& pos, std::uint64_t length) 
     }
     pos.forward();
   }
-  if (start) cleanup_formatting_gap(d, t, start, pos.right, start_attrs, pos.attrs);
+  // Without any format item in the list the gap cleanup finds nothing to do (it only touches
+  // format items), so skip its walk over the deleted items that follow.
+  if (start && start->parent && start->parent->ever_formatted)
+    cleanup_formatting_gap(d, t, start, pos.right, start_attrs, pos.attrs);
   item* n = pos.left ? pos.left : pos.right;
   if (n && n->parent && n->parent->markers_on)
     update_marker_changes(n->parent, pos.index, -static_cast<std::int64_t>(start_length) + static_cast<std::int64_t>(length));
