@@ -10,6 +10,12 @@ import { h, toast } from './dom.js'
 import { initPlan, planBoards } from './model/plan.js'
 import { mountPlan } from './plan/view.js'
 import { mountBoard } from './board/view.js'
+import { makeApi } from './sessions/api.js'
+import { mountSessions } from './sessions/panel.js'
+import { clockTime } from './sessions/time.js'
+import { mountHistory } from './history/panel.js'
+import { mountStatic, docFromUpdate } from './history/static-view.js'
+import { ReplayTimeline, decodeReplay } from './history/replay.js'
 import { mountAdmin } from './admin/admin.js'
 import { mountInviteButton } from './admin/invite-dialog.js'
 
@@ -71,6 +77,8 @@ class Shell {
     this.plan = new SharedDoc(this.workspace + '/plan', this.token, this.user)
     this.boardDoc = null
     this.view = null
+    this.api = makeApi(this.token)
+    this.history = null // the version history panel, when open
   }
 
   mount () {
@@ -80,6 +88,7 @@ class Shell {
     this.tabs = h('nav', { class: 'tabs', 'aria-label': 'Plan and boards' })
     this.exportBtn = h('button', { type: 'button', id: 'export-menu-btn', 'aria-haspopup': 'menu', 'aria-expanded': 'false', onclick: () => this.toggleExportMenu() }, 'Export PDF ▾')
     this.exportMenu = h('div', { class: 'menu', role: 'menu', hidden: true, id: 'export-menu' })
+    this.historyBtn = h('button', { type: 'button', id: 'history-btn', 'aria-expanded': 'false', 'aria-controls': 'history-panel', title: 'Versions and replay of the open plan or board', onclick: () => this.toggleHistory() }, 'History')
     this.main = h('main', { id: 'view', class: 'view' })
     app.replaceChildren(
       h('header', { class: 'topbar' },
@@ -89,6 +98,7 @@ class Shell {
         h('div', { class: 'spacer' }),
         this.presence,
         this.status,
+        this.historyBtn,
         h('span', { class: 'export-wrap' }, this.exportBtn, this.exportMenu),
         h('span', { class: 'me', id: 'me', style: { borderColor: u.color } }, u.name, ' ', h('span', { class: 'role role-' + u.role, id: 'my-role' }, u.role))),
       this.main)
@@ -119,6 +129,7 @@ class Shell {
   }
 
   currentRoute () {
+    if (location.hash === '#sessions') return { kind: 'sessions' }
     const m = /^#board\/(\d+)$/.exec(location.hash)
     return m ? { kind: 'board', n: m[1] } : { kind: 'plan' }
   }
@@ -127,7 +138,10 @@ class Shell {
     const r = this.currentRoute()
     this.view?.destroy()
     this.view = null
-    if (r.kind === 'board') {
+    if (r.kind === 'sessions') {
+      this.boardDoc?.destroy(); this.boardDoc = null
+      this.view = mountSessions(this.main, { api: this.api, workspace: this.workspace, readOnly: this.readOnly, onOpenBoard: s => this.openSessionBoard(s) })
+    } else if (r.kind === 'board') {
       const name = `${this.workspace}/board/${r.n}`
       if (this.boardDoc?.name !== name) {
         this.boardDoc?.destroy()
@@ -143,6 +157,122 @@ class Shell {
       this.view = mountPlan(this.main, { shared: this.plan, user: this.user, readOnly: this.readOnly })
     }
     this.renderTabs(); this.renderStatus(); this.renderPresence(); this.renderExportMenu()
+    this.renderHistory()
+  }
+
+  // ---------- sessions, versions, replay ----------
+
+  /** The open document's name and title for the history panel (none on the sessions page). */
+  historyTarget () {
+    const r = this.currentRoute()
+    if (r.kind === 'board') return { docName: `${this.workspace}/board/${r.n}`, docTitle: `Board ${r.n}`, kind: 'board', n: r.n }
+    if (r.kind === 'plan') return { docName: `${this.workspace}/plan`, docTitle: 'the plan', kind: 'plan' }
+    return null
+  }
+
+  toggleHistory (open = !this.history) {
+    this.history?.destroy(); this.history = null
+    if (open) this.renderHistory(true)
+    else { this.historyBtn.setAttribute('aria-expanded', 'false'); this.historyBtn.focus() }
+  }
+
+  /** (Re)opens the history panel for the open document when it is open (or `force`). */
+  renderHistory (force = false) {
+    const wasOpen = !!this.history
+    this.history?.destroy(); this.history = null
+    const target = this.historyTarget()
+    this.historyBtn.disabled = !target
+    if (!target || !(wasOpen || force)) { this.historyBtn.setAttribute('aria-expanded', 'false'); return }
+    this.history = mountHistory(app, {
+      api: this.api,
+      ...target,
+      readOnly: this.readOnly,
+      isBoard: target.kind === 'board',
+      onView: (v, bytes) => this.showVersion(target, v, bytes),
+      onReplay: () => this.startReplay(target),
+      onRestored: () => { this.route(); this.history?.refresh() },
+      onClose: () => this.toggleHistory(false)
+    })
+    this.historyBtn.setAttribute('aria-expanded', 'true')
+    if (force) this.history.root.querySelector('button, input')?.focus()
+  }
+
+  /** Leaves live editing for a read-only view of a local doc under a banner; route() returns. */
+  showStatic (target, doc, banner) {
+    this.view?.destroy()
+    const st = mountStatic(this.main, { kind: target.kind, doc, name: target.docName, banner, user: this.user, token: this.token, title: target.docTitle })
+    this.view = st
+    this.renderPresence()
+    return st
+  }
+
+  backToLiveButton () {
+    return h('button', { type: 'button', id: 'back-to-live', onclick: () => this.route() }, 'Back to live')
+  }
+
+  showVersion (target, v, bytes) {
+    const { doc, ok, error } = docFromUpdate(bytes)
+    if (!ok) toast(`Version ${v.number} could not be read (${error}).`, 'error')
+    const banner = h('div', { class: 'static-banner', id: 'static-banner', role: 'status' },
+      h('strong', {}, `Viewing version ${v.number} — read-only`), h('span', { class: 'muted' }, ` ${v.title}`), this.backToLiveButton())
+    this.showStatic(target, doc, banner)
+    this.toggleHistory(false)
+    document.getElementById('back-to-live')?.focus()
+  }
+
+  async startReplay (target) {
+    let tl
+    try {
+      tl = new ReplayTimeline(decodeReplay(await this.api.replay(target.docName)))
+    } catch (e) { toast(`Replay is not available: ${e.message}`, 'error'); return }
+    const n = tl.length
+    const slider = h('input', { type: 'range', id: 'replay-slider', min: 0, max: n, step: 1, value: 0, 'aria-label': 'Replay position' })
+    const timeOut = h('output', { id: 'replay-time', 'aria-live': 'off' })
+    const count = h('span', { id: 'replay-count', class: 'muted' })
+    const play = h('button', { type: 'button', id: 'replay-play', 'aria-label': 'Play' }, '▶')
+    const speed = h('select', { id: 'replay-speed', 'aria-label': 'Replay speed' }, ...[1, 4, 16].map(x => h('option', { value: x }, `${x}×`)))
+    const banner = h('div', { class: 'static-banner replay-bar', id: 'replay-bar', role: 'group', 'aria-label': `Replay of ${target.docTitle}` },
+      h('strong', {}, 'Replay — read-only'), play, slider, timeOut, count, speed, this.backToLiveButton())
+    const st = this.showStatic(target, tl.doc, banner)
+    tl.onNewDoc = d => st.remount(d)
+    let timer = 0
+    const show = () => {
+      const k = tl.position
+      slider.value = String(k)
+      const t = tl.timeAt(k)
+      timeOut.textContent = t == null ? 'no changes recorded' : clockTime(t)
+      slider.setAttribute('aria-valuetext', t == null ? 'empty' : `${clockTime(t)}, ${k} of ${n} changes`)
+      count.textContent = `${k} / ${n} changes`
+      banner.dataset.position = String(k)
+    }
+    const stop = () => { clearTimeout(timer); timer = 0; play.textContent = '▶'; play.setAttribute('aria-label', 'Play') }
+    const step = () => {
+      if (!st.wrap.isConnected) { stop(); return }
+      if (tl.position >= n) { stop(); return }
+      tl.seek(tl.position + 1); show()
+      timer = setTimeout(step, Math.max(25, tl.delayAfter(tl.position, Number(speed.value))))
+    }
+    play.addEventListener('click', () => {
+      if (timer) { stop(); return }
+      if (tl.position >= n) { tl.seek(0); show() }
+      play.textContent = '⏸'; play.setAttribute('aria-label', 'Pause')
+      timer = setTimeout(step, 25)
+    })
+    slider.addEventListener('input', () => { stop(); tl.seek(Number(slider.value)); show() })
+    const destroyStatic = st.destroy
+    st.destroy = () => { stop(); destroyStatic(); tl.destroy() }
+    show()
+    this.toggleHistory(false)
+    slider.focus()
+  }
+
+  /** Opens a started session's board (created by the server from its template). */
+  openSessionBoard (s) {
+    const m = /\/board\/(\d+)$/.exec(String(s?.board ?? ''))
+    if (!m) { toast('This session has no board.', 'error'); return }
+    const boards = planBoards(this.plan.doc)
+    if (!this.readOnly && !boards.has(m[1])) boards.set(m[1], s.title || `Session ${s.number}`)
+    location.hash = '#board/' + m[1]
   }
 
   renderTabs () {
@@ -152,6 +282,7 @@ class Shell {
     const link = (href, label, current) => h('a', { href, class: 'tab', 'aria-current': current ? 'page' : null }, label)
     this.tabs.replaceChildren(
       link('#plan', 'Plan', r.kind === 'plan'),
+      link('#sessions', 'Sessions', r.kind === 'sessions'),
       ...boards.map(([n, title]) => link('#board/' + n, title || 'Board ' + n, r.kind === 'board' && r.n === n)),
       ...(this.readOnly ? [] : [h('button', { type: 'button', class: 'tab add', 'aria-label': 'New board', title: 'New board', onclick: () => this.newBoard() }, '+')]))
   }

@@ -10,7 +10,7 @@ import path from 'node:path'
 import { execFileSync } from 'node:child_process'
 import {
   Y, WS, ART, CASE, browser, fail, check, open, snap, waitFor, serverDoc, serverWrite,
-  boardCount, drawStroke, addSticky, stickyTexts, notesText, exportVia, runCases
+  boardCount, drawStroke, addSticky, stickyTexts, notesText, exportVia, runCases, api, createWorkspace
 } from './harness.mjs'
 
 let lastNotes = null
@@ -368,6 +368,159 @@ const cases = {
     const file2 = path.join(ART, `${CASE}-plan.pdf`)
     await dl2.saveAs(file2)
     check(execFileSync('pdftotext', [file2, '-'], { encoding: 'utf8' }).includes('Plan export 8123'), 'pdftotext finds the typed notes in the exported plan')
+  },
+
+  // Session flow (issue 8): the mentor schedules a session, starts it (its board opens from the
+  // server's template), draws (the mentee sees it), ends it; the list shows it ended with a
+  // PDF that holds the agenda and the board, two pages or more.
+  async session (base, t) {
+    const w = await createWorkspace(base, t.admin)
+    const inv = id => w.invites.find(i => i.person_id === id)?.token || fail(`no invite for ${id}`)
+    const m = await open(base, inv('mentor-1'), '#sessions', 'mentor', `/w/${WS}`, { timezoneId: 'America/New_York' })
+    m.page.on('dialog', d => d.accept())
+    await m.page.waitForSelector('#sessions-view #session-schedule')
+    await m.page.fill('#session-date', '2026-12-01')
+    await m.page.fill('#session-time', '15:30')
+    await m.page.selectOption('#session-zone', 'Europe/Berlin')
+    await m.page.fill('#session-agenda', 'Portfolio review 5521\nNext steps 7310')
+    await snap(m.page, 'schedule-form')
+    await m.page.click('#session-schedule')
+    const row = '#sessions-list .session[data-session="1"]'
+    await m.page.waitForSelector(row, { timeout: 20000 })
+    await snap(m.page, 'scheduled')
+    const times = await m.page.$$eval(`${row} .session-times li`, els => els.map(e => [e.dataset.zoneKind, e.textContent]))
+    // 15:30 in Berlin on 1 Dec (CET, UTC+1) is 14:30 UTC, 09:30 in New York (EST, UTC-5).
+    check(times.some(([k, x]) => k === 'yours' && x.includes('2026-12-01 09:30') && x.includes('America/New_York')), `the mentor sees the start in their zone: ${JSON.stringify(times)}`)
+    check(times.some(([k, x]) => k === 'session' && x.includes('2026-12-01 15:30') && x.includes('Europe/Berlin')), 'and in the session\'s zone')
+    check((await m.page.textContent(row)).includes('Portfolio review 5521') && (await m.page.textContent(`${row} .session-state`)) === 'Scheduled', 'the row shows the agenda and the state "Scheduled"')
+    const icsHref = await m.page.getAttribute('#sessions-ics', 'href')
+    const ics = await (await fetch(new URL(icsHref, base))).text()
+    check(ics.includes('BEGIN:VCALENDAR') && ics.includes('DTSTART') && /Session 1/.test(ics), 'the "Download calendar" link serves an .ics with the session')
+
+    await m.page.click(`${row} .session-start`)
+    await m.page.waitForFunction(() => location.hash === '#board/1', null, { timeout: 20000 })
+    await m.page.waitForSelector('#board-stage')
+    await waitFor(async () => (await m.page.textContent('#board-canvas')).includes('Portfolio review 5521'), 'the session board with its agenda frame to open')
+    check(await m.page.$('#board-canvas [data-type="frame"]') !== null, 'the session board has the agenda frame from the template')
+    await snap(m.page, 'session-board')
+    const e = await open(base, inv('mentee-1'), '#board/1', 'mentee')
+    await waitFor(async () => (await boardCount(e.page)) === 2, 'the mentee to see the template board')
+    await drawStroke(m.page, 500, 300)
+    await e.page.waitForSelector('#board-canvas [data-type="stroke"] path', { timeout: 20000 })
+    await snap(e.page, 'mentee-sees-stroke')
+    console.log('ok: the mentee sees the stroke the mentor drew on the session board')
+    await addSticky(m.page, 700, 420, 'Board note 8842')
+    await waitFor(async () => (await stickyTexts(e.page)).includes('Board note 8842'), 'the sticky to reach the mentee')
+    check(await m.page.isVisible('a.tab[href="#board/1"]'), 'the session board is listed among the boards')
+
+    await m.page.click('a.tab[href="#sessions"]')
+    await m.page.waitForSelector(`${row} .session-end`)
+    await snap(m.page, 'before-end')
+    await m.page.click(`${row} .session-end`)
+    await m.page.waitForSelector(`${row}[data-status="ended"]`, { timeout: 90000 })
+    await snap(m.page, 'ended')
+    check((await m.page.textContent(`${row} .session-state`)) === 'Ended', 'the list shows the session as ended')
+    const pdfLink = `${row} a.session-pdf`
+    check(await m.page.$(pdfLink) !== null, 'the ended session has a PDF link')
+    const download = await exportVia(m.page, pdfLink)
+    const file = path.join(ART, `${CASE}-session-1.pdf`)
+    await download.saveAs(file)
+    check(fs.readFileSync(file).subarray(0, 5).toString() === '%PDF-', 'the session PDF downloads')
+    const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' })
+    check(text.includes('Portfolio review 5521') && text.includes('Board note 8842'), 'pdftotext finds the agenda and the board text in the session PDF')
+    const pages = Number(/Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1])
+    check(pages >= 2, `the session PDF has ${pages} pages (board + plan)`)
+    // The mentee's list says the same; a viewer would get no Start/End buttons.
+    const s = await api(base, inv('mentee-1'), 'GET', `/api/workspaces/${WS}/sessions`)
+    check(s.json?.sessions?.[0]?.status === 'ended' && s.json.sessions[0].has_pdf === true, 'the server lists the session as ended with has_pdf')
+    const v = await open(base, t.viewer, '#sessions', 'viewer')
+    await v.page.waitForSelector(`${row}[data-status="ended"]`)
+    check(await v.page.$('#session-schedule, .session-start, .session-end') === null && await v.page.$(`${row} a.session-pdf`) !== null, 'a viewer sees the list and the PDF link, without schedule/start/end')
+    await snap(v.page, 'viewer-sessions')
+  },
+
+  // Version history: the mentor saves a named version, both edit on, the mentor views the
+  // version read-only and then restores it; both browsers end on the version's content.
+  async restore (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor'); const e = await open(base, t.mentee, '#board/1', 'mentee')
+    m.page.on('dialog', d => d.accept())
+    await addSticky(m.page, 300, 200, 'Kept in version 4242')
+    await waitFor(async () => (await stickyTexts(e.page)).includes('Kept in version 4242'), 'the first sticky to reach the mentee')
+    await m.page.click('#history-btn')
+    await m.page.waitForSelector('#history-panel #version-label')
+    await m.page.fill('#version-label', 'Before the edits')
+    await m.page.keyboard.press('Enter')
+    const vrow = '#versions-list .version[data-kind="named"]'
+    await m.page.waitForSelector(vrow, { timeout: 20000 })
+    check((await m.page.textContent(vrow)).includes('Before the edits'), 'the saved version is listed with its name')
+    await snap(m.page, 'version-saved')
+    await m.page.click('#history-close')
+    await addSticky(m.page, 600, 200, 'Added after 9911')
+    await drawStroke(e.page, 200, 450)
+    await waitFor(async () => (await boardCount(m.page)) === 3 && (await boardCount(e.page)) === 3, 'both to hold 3 elements after further edits')
+    await snap(m.page, 'edited-further')
+    // View the version read-only: the banner says so, only the first sticky is there.
+    await m.page.click('#history-btn')
+    await m.page.click(`${vrow} .version-view`)
+    await m.page.waitForSelector('#static-banner')
+    check((await m.page.textContent('#static-banner')).includes('read-only'), `the banner says the view is read-only: "${await m.page.textContent('#static-banner strong')}"`)
+    await waitFor(async () => (await boardCount(m.page)) === 1, 'the version view to show one element')
+    check((await stickyTexts(m.page)).join() === 'Kept in version 4242' && await m.page.$('[data-tool="pen"]') === null, 'the version view shows the saved sticky and no drawing tools')
+    await snap(m.page, 'viewing-version')
+    await m.page.click('#back-to-live')
+    await waitFor(async () => (await boardCount(m.page)) === 3, 'back to live to show 3 elements')
+    // Restore.
+    await m.page.click('#history-btn')
+    await m.page.click(`${vrow} .version-restore`)
+    const restored = async page => { const s = await stickyTexts(page); return (await boardCount(page)) === 1 && s.join() === 'Kept in version 4242' }
+    await waitFor(() => restored(m.page), 'the mentor to show the restored version')
+    await waitFor(() => restored(e.page), 'the mentee to show the restored version')
+    await snap(m.page, 'restored-mentor'); await snap(e.page, 'restored-mentee')
+    console.log('ok: both browsers show the restored content')
+    const doc = await serverDoc(base, `${WS}/board/1`, t.mentor)
+    const els = [...doc.getMap('elements').values()]
+    check(els.length === 1 && els[0].get('text').toString().trim() === 'Kept in version 4242', 'the server holds the restored board')
+  },
+
+  // Replay: strokes drawn at different times; the slider at the start shows none, at the end all,
+  // in between the ones drawn before that time; play runs to the end.
+  async replay (base, t) {
+    const m = await open(base, t.mentor, '#board/1', 'mentor')
+    for (let i = 0; i < 3; i++) {
+      await drawStroke(m.page, 150 + i * 200, 200)
+      await m.page.waitForTimeout(1200)
+    }
+    await waitFor(async () => (await boardCount(m.page)) === 3, 'three strokes on the live board')
+    await m.page.click('#history-btn')
+    await m.page.click('#replay-btn')
+    await m.page.waitForSelector('#replay-bar #replay-slider')
+    const max = Number(await m.page.getAttribute('#replay-slider', 'max'))
+    check(max >= 3, `the replay has ${max} logged changes`)
+    const strokes = () => m.page.$$eval('#board-canvas [data-type="stroke"]', els => els.length)
+    const seek = async k => { await m.page.$eval('#replay-slider', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })) }, k) }
+    await seek(0)
+    await waitFor(async () => (await boardCount(m.page)) === 0, 'the start of the replay to show an empty board')
+    check(await strokes() === 0, 'at the start the replay shows no strokes')
+    await snap(m.page, 'replay-start')
+    await seek(max)
+    await waitFor(async () => (await strokes()) === 3, 'the end of the replay to show all 3 strokes')
+    check(/\d\d:\d\d:\d\d/.test(await m.page.textContent('#replay-time')), `the replay shows the time (${await m.page.textContent('#replay-time')})`)
+    await snap(m.page, 'replay-end')
+    // Scrubbing back: a middle position shows some, not all.
+    let mid = null
+    for (let k = 1; k < max && mid == null; k++) { await seek(k); const n = await strokes(); if (n === 1) mid = k }
+    check(mid != null, `some position shows exactly the first stroke (${mid})`)
+    await snap(m.page, 'replay-middle')
+    // Keyboard: Home goes to the start; Play runs to the end.
+    await m.page.focus('#replay-slider'); await m.page.keyboard.press('Home')
+    await waitFor(async () => (await strokes()) === 0, 'Home on the slider to go back to the start')
+    await m.page.selectOption('#replay-speed', '16')
+    await m.page.click('#replay-play')
+    await waitFor(async () => (await strokes()) === 3 && Number(await m.page.$eval('#replay-slider', el => el.value)) === max, 'play to reach the end', 60000)
+    await snap(m.page, 'replay-played')
+    await m.page.click('#back-to-live')
+    await m.page.waitForSelector('[data-tool="pen"]')
+    check(await boardCount(m.page) === 3 && await m.page.$('#replay-bar') === null, 'leaving replay returns to the live board')
   },
 
   // A forged or expired token gets a clear error page, not the app.
