@@ -24,7 +24,7 @@ export function openThread (opts) {
   const text = h('textarea', { id: 'thread-text', rows: 3, placeholder: 'Write a comment…', 'aria-describedby': 'thread-hint' })
   const sendBtn = h('button', { type: 'submit', id: 'thread-send' }, 'Comment')
   const form = readOnly
-    ? h('p', { class: 'muted', role: 'note' }, 'You can read comments; viewers cannot add any.')
+    ? h('p', { class: 'muted', role: 'note' }, 'You can read these comments; only the mentor and mentees add them.')
     : h('form', { class: 'thread-form', onsubmit: e => { e.preventDefault(); submit() } },
       h('label', { for: 'thread-text' }, 'Your comment'), text,
       h('span', { id: 'thread-hint', class: 'muted hint' }, 'Ctrl+Enter sends.'), error, sendBtn)

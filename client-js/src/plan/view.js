@@ -41,7 +41,7 @@ export function mountPlan (parent, { shared, user, readOnly, token }) {
   const cleanups = []
   const ro = readOnly
   // Goal comments and session feedback go through the server (comments/plan.js).
-  const threads = planComments({ doc, planName: shared.name, token: token || undefined, readOnly: ro })
+  const threads = planComments({ doc, planName: shared.name, token: token || undefined, readOnly: ro || !['mentor', 'mentee'].includes(user.role) })
   cleanups.push(() => threads.destroy())
   const root = h('div', { class: 'plan', id: 'plan-view' })
   parent.replaceChildren(root)
