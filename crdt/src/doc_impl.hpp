@@ -27,11 +27,13 @@ struct branch {
   bool has_formatting = false;
   bool markers_on = false;  // _searchMarker !== null
   std::vector<search_marker> markers;
+  bool markers_clean = true;     // see update_marker_changes
   bool ever_formatted = false;  // a format item was ever integrated here (has_formatting can be reset)
 
   void clear_markers() {
     for (auto& m : markers) --m.p->marker_refs;
     markers.clear();
+    markers_clean = true;
   }
 
   void map_set(const std::string* k, item* v) {

@@ -364,6 +364,7 @@ void doc_impl::delete_item(txn_impl& t, item* first) {
     branch* parent = it->parent;
     if (it->countable() && !it->parent_sub) parent->length -= it->length;
     it->deleted = true;
+    if (it->marker_refs) parent->markers_clean = false;
     t.ds.add(it->id_.client, it->id_.clock, it->length);
     add_changed(t, parent);
     if (it->c.ref == ref_type && it->c.type) stack.push_back({it->c.type, it->c.type->start, 0, false});
@@ -445,6 +446,7 @@ bool doc_impl::merge_with(item* l, item* r) {
       for (auto& m : parent->markers) {
         if (m.p == r) {
           m.p = l;
+          parent->markers_clean = false;  // l's flag may be unset
           --r->marker_refs;
           ++l->marker_refs;
           if (!l->deleted && l->countable()) m.index -= l->length;

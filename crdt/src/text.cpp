@@ -11,9 +11,14 @@ std::uint64_t g_marker_timestamp = 0;  // globalSearchMarkerTimestamp
 constexpr std::size_t max_search_marker = 80;
 const any k_null_any{nullptr};
 
-void overwrite_marker(search_marker& m, item* p, std::uint64_t index) {
+// branch::markers_clean: every marker's item is live, countable and flagged, so that
+// updateMarkerChanges would leave all of them where they are (see update_marker_changes).
+bool marker_spot_clean(const item* p) { return !p->deleted && p->countable(); }
+
+void overwrite_marker(branch* b, search_marker& m, item* p, std::uint64_t index) {
   m.p->marker = false;
-  --m.p->marker_refs;
+  if (--m.p->marker_refs) b->markers_clean = false;  // another marker still points at the unflagged item
+  if (!marker_spot_clean(p)) b->markers_clean = false;
   m.p = p;
   p->marker = true;
   ++p->marker_refs;
@@ -26,11 +31,12 @@ search_marker* mark_position(branch* b, item* p, std::uint64_t index) {
     search_marker* oldest = &b->markers[0];
     for (auto& m : b->markers)
       if (m.timestamp < oldest->timestamp) oldest = &m;
-    overwrite_marker(*oldest, p, index);
+    overwrite_marker(b, *oldest, p, index);
     return oldest;
   }
   p->marker = true;
   ++p->marker_refs;
+  if (!marker_spot_clean(p)) b->markers_clean = false;
   b->markers.push_back({p, index, g_marker_timestamp++});
   return &b->markers.back();
 }
@@ -96,7 +102,7 @@ search_marker* find_marker(branch* b, std::uint64_t index) {
   }
   if (marker && static_cast<double>(absdiff(marker->index, pindex)) <
                     static_cast<double>(p->parent->length) / static_cast<double>(max_search_marker)) {
-    overwrite_marker(*marker, p, pindex);
+    overwrite_marker(b, *marker, p, pindex);
     return marker;
   }
   return mark_position(b, p, pindex);
@@ -104,6 +110,21 @@ search_marker* find_marker(branch* b, std::uint64_t index) {
 
 void update_marker_changes(branch* b, std::uint64_t index, std::int64_t len) {
   auto& ms = b->markers;
+  if (len <= 0 || b->markers_clean) {
+    // Markers stay on their items: for an insertion into a clean set, yjs's loop below clears and
+    // sets each item's flag again and moves nothing (no marker is on a deleted or uncountable
+    // item, none shares an unflagged item), so only the indexes change.
+    for (std::size_t i = ms.size(); i-- > 0;) {
+      auto& m = ms[i];
+      if (index < m.index || (len > 0 && index == m.index)) {
+        auto shifted = static_cast<std::int64_t>(m.index) + len;
+        m.index = std::max<std::uint64_t>(index, shifted < 0 ? 0 : static_cast<std::uint64_t>(shifted));
+      }
+    }
+    return;
+  }
+  // After this pass every remaining marker is on a live countable item that it flagged last.
+  b->markers_clean = true;
   for (std::size_t i = ms.size(); i-- > 0;) {
     auto& m = ms[i];
     if (len > 0) {
