@@ -131,6 +131,10 @@ const cases = {
     // The mentor's Invite dialog creates a viewer invite.
     await mentor.click('#invite-btn')
     await mentor.waitForSelector('#invite-dialog[open] .invite-form')
+    const ownJti = claimsOf(new URL(mentorLink).searchParams.get('token')).jti
+    await mentor.waitForSelector(`#invite-dialog tr[data-token-id="${ownJti}"]`)
+    check(await mentor.$(`#invite-dialog tr[data-token-id="${ownJti}"] .revoke-btn`) === null, "the mentor cannot revoke their own link from the dialog")
+    check(await mentor.$(`#invite-dialog tr[data-token-id="${jti}"][data-state="revoked"]`) !== null, "the mentor's dialog lists the revoked mentee invite as revoked")
     await mentor.selectOption('#invite-dialog .invite-who', 'viewer')
     await mentor.fill('#invite-dialog .invite-viewer-name', 'Val Viewer')
     await mentor.click('#invite-dialog .invite-form button[type="submit"]')

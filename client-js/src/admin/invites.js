@@ -15,6 +15,14 @@ export async function copyText (text, input) {
   }
 }
 
+/** The jti of a token (its invite id), or ''. */
+export function tokenId (token) {
+  try {
+    const p = JSON.parse(atob(String(token).split('.')[0].replace(/-/g, '+').replace(/_/g, '/')))
+    return typeof p?.jti === 'string' ? p.jti : ''
+  } catch { return '' }
+}
+
 /** A read-only link field with a Copy button. */
 export function linkField (link, label) {
   const input = h('input', { type: 'text', readOnly: true, value: link, class: 'invite-link', 'aria-label': label, onfocus: () => input.select() })
@@ -38,6 +46,7 @@ export function linkField (link, label) {
  */
 export function invitePanel ({ workspace, token, includeMentor = true }) {
   const ws = workspace
+  const ownId = tokenId(token) // the page's own invite: not revocable from here (it would lock the caller out)
   const status = h('p', { class: 'muted', role: 'status', 'aria-live': 'polite' })
   const table = h('table', { class: 'invites', id: 'invites-' + ws.id },
     h('caption', { class: 'sr-only' }, `Invites of ${ws.title}`),
@@ -101,7 +110,7 @@ export function invitePanel ({ workspace, token, includeMentor = true }) {
         h('td', {}, h('span', { class: 'role role-' + inv.role }, inv.role)),
         h('td', {}, link && st.state === 'active' ? linkField(link, `invite link for ${inv.name}`) : h('span', { class: 'muted' }, st.state === 'active' ? 'shown only where it was created' : '—')),
         h('td', { class: 'state state-' + st.state }, st.label),
-        h('td', {}, st.state === 'active' ? h('button', { type: 'button', class: 'revoke-btn danger', 'aria-label': `Revoke invite of ${inv.name}`, onclick: () => revoke(inv) }, 'Revoke') : null))
+        h('td', {}, inv.token_id === ownId ? h('span', { class: 'muted' }, 'your link') : st.state === 'active' ? h('button', { type: 'button', class: 'revoke-btn danger', 'aria-label': `Revoke invite of ${inv.name}`, onclick: () => revoke(inv) }, 'Revoke') : null))
     }))
   }
 
