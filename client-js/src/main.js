@@ -221,10 +221,13 @@ class Shell {
   }
 
   async startReplay (target) {
-    let tl
+    let tl, got
     try {
-      tl = new ReplayTimeline(decodeReplay(await this.api.replay(target.docName)))
+      got = await this.api.replay(target.docName)
+      tl = new ReplayTimeline(decodeReplay(got.bytes))
     } catch (e) { toast(`Replay is not available: ${e.message}`, 'error'); return }
+    // The server says when the start is a compacted snapshot or the log was cut at its limit.
+    const notes = [got.compacted ? 'older history was compacted: the replay starts from that state' : '', got.truncated ? 'only the first part of a very long log' : ''].filter(Boolean)
     const n = tl.length
     const slider = h('input', { type: 'range', id: 'replay-slider', min: 0, max: n, step: 1, value: 0, 'aria-label': 'Replay position' })
     const timeOut = h('output', { id: 'replay-time', 'aria-live': 'off' })
@@ -232,7 +235,8 @@ class Shell {
     const play = h('button', { type: 'button', id: 'replay-play', 'aria-label': 'Play' }, '▶')
     const speed = h('select', { id: 'replay-speed', 'aria-label': 'Replay speed' }, ...[1, 4, 16].map(x => h('option', { value: x }, `${x}×`)))
     const banner = h('div', { class: 'static-banner replay-bar', id: 'replay-bar', role: 'group', 'aria-label': `Replay of ${target.docTitle}` },
-      h('strong', {}, 'Replay — read-only'), play, slider, timeOut, count, speed, this.backToLiveButton())
+      h('strong', {}, 'Replay — read-only'), play, slider, timeOut, count, speed, this.backToLiveButton(),
+      notes.length ? h('span', { class: 'muted', id: 'replay-note' }, `Note: ${notes.join('; ')}.`) : null)
     const st = this.showStatic(target, tl.doc, banner)
     tl.onNewDoc = d => st.remount(d)
     let timer = 0

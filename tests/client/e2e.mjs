@@ -480,6 +480,26 @@ const cases = {
     const doc = await serverDoc(base, `${WS}/board/1`, t.mentor)
     const els = [...doc.getMap('elements').values()]
     check(els.length === 1 && els[0].get('text').toString().trim() === 'Kept in version 4242', 'the server holds the restored board')
+    // The plan has versions too: its version view is the plan editor, read-only.
+    await m.page.click('#history-close')
+    await m.page.click('a.tab[href="#plan"]')
+    await m.page.click('#plan-notes .ql-editor'); await m.page.keyboard.type('Plan notes v1 5150')
+    await e.page.click('a.tab[href="#plan"]')
+    await waitFor(async () => (await notesText(e.page)).includes('Plan notes v1 5150'), 'the plan notes to reach the mentee')
+    await m.page.click('#history-btn')
+    await m.page.fill('#version-label', 'Plan v1'); await m.page.click('#version-save')
+    await m.page.waitForSelector(`${vrow} .version-view`)
+    await m.page.click('#history-close')
+    await m.page.click('#plan-notes .ql-editor'); await m.page.keyboard.press('Control+End'); await m.page.keyboard.type(' and later 6161')
+    await waitFor(async () => (await notesText(m.page)).includes('later 6161'), 'the later notes')
+    await m.page.click('#history-btn')
+    await m.page.click(`${vrow} .version-view`)
+    await m.page.waitForSelector('#static-banner')
+    await waitFor(async () => (await notesText(m.page)) === 'Plan notes v1 5150', 'the plan version view to show the notes as saved')
+    check(await m.page.$eval('#plan-notes .ql-editor', el => el.getAttribute('contenteditable')) === 'false' && await m.page.$('#add-goal') === null, 'the plan version is shown read-only')
+    await snap(m.page, 'viewing-plan-version')
+    await m.page.click('#back-to-live')
+    await waitFor(async () => (await notesText(m.page)).includes('later 6161'), 'back to the live plan')
   },
 
   // Replay: strokes drawn at different times; the slider at the start shows none, at the end all,

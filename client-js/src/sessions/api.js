@@ -42,7 +42,11 @@ export function makeApi (token) {
       if (from != null) q.set('from', String(from))
       if (to != null) q.set('to', String(to))
       const qs = q.toString()
-      return call('GET', `${docPath(d)}/replay${qs ? '?' + qs : ''}`, undefined, 'bytes')
+      return call('GET', `${docPath(d)}/replay${qs ? '?' + qs : ''}`, undefined, 'response').then(async r => ({
+        bytes: new Uint8Array(await r.arrayBuffer()),
+        truncated: r.headers.get('X-Tandem-Replay-Truncated') === '1',
+        compacted: r.headers.get('X-Tandem-History-Compacted') === '1'
+      }))
     }
   }
 }
