@@ -41,7 +41,7 @@ export async function mountAdmin (app, token) {
     wsStatus.textContent = workspaces.length ? `${workspaces.length} workspace${workspaces.length === 1 ? '' : 's'}.` : 'No workspaces yet: create the first one below.'
     wsBody.replaceChildren(...workspaces.map(w => h('tr', { 'data-workspace': w.id },
       h('th', { scope: 'row' }, w.title), h('td', {}, h('code', {}, w.id)), h('td', {}, `${w.mentor?.name ?? '—'} (${w.mentor?.time_zone ?? ''})`),
-      h('td', {}, (w.mentees || []).map(m => `${m.name} (${m.time_zone})`).join(', ')),
+      h('td', {}, (Array.isArray(w.mentees) ? w.mentees : []).map(m => `${m.name} (${m.time_zone})`).join(', ')),
       h('td', {}, w.meeting_link && /^https?:/i.test(w.meeting_link) ? h('a', { href: w.meeting_link, target: '_blank', rel: 'noopener noreferrer' }, 'Meeting') : '—'),
       h('td', {}, w.created ? new Date(w.created).toISOString().slice(0, 10) : ''),
       h('td', { class: 'actions' },

@@ -79,7 +79,7 @@ export function inviteRequest (choice, viewerName) {
 export function inviteChoices (ws, { includeMentor = true } = {}) {
   const out = []
   if (includeMentor && ws?.mentor?.id) out.push({ value: 'person:' + ws.mentor.id, label: `${ws.mentor.name} (mentor)`, role: 'mentor' })
-  for (const m of ws?.mentees || []) if (m?.id) out.push({ value: 'person:' + m.id, label: `${m.name} (mentee)`, role: 'mentee' })
+  for (const m of Array.isArray(ws?.mentees) ? ws.mentees : []) if (m?.id) out.push({ value: 'person:' + m.id, label: `${m.name} (mentee)`, role: 'mentee' })
   out.push({ value: 'viewer', label: 'A viewer (read-only)…', role: 'viewer' })
   return out
 }
