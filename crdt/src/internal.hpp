@@ -174,13 +174,18 @@ struct ds_range {
 struct delete_set {
   std::unordered_map<std::uint64_t, std::vector<ds_range>> clients;
   std::vector<std::uint64_t> order;  // clients in first-seen order (JS Map order)
+  // A client without ranges is absent (reset() keeps the map's nodes for reuse).
   void add(std::uint64_t client, std::uint64_t clock, std::uint64_t len) {
-    auto [it, fresh] = clients.try_emplace(client);
-    if (fresh) order.push_back(client);
-    it->second.push_back({clock, len});
+    auto& v = clients[client];
+    if (v.empty()) order.push_back(client);
+    v.push_back({clock, len});
+  }
+  void reset() {
+    for (auto c : order) clients[c].clear();
+    order.clear();
   }
   void sort_and_merge();
-  bool empty() const { return clients.empty(); }
+  bool empty() const { return order.empty(); }
 };
 void write_delete_set(lib0::encoder& e, const delete_set& ds);
 delete_set read_delete_set(lib0::decoder& d);

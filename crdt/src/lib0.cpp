@@ -8,7 +8,7 @@
 
 namespace tandem::crdt::lib0 {
 
-void encoder::write_var_uint(std::uint64_t n) {
+void encoder::write_var_uint_long(std::uint64_t n) {
   while (n > 0x7f) {
     buf_.push_back(static_cast<std::uint8_t>(0x80 | (n & 0x7f)));
     n >>= 7;

@@ -514,8 +514,7 @@ void doc_impl::transact(const std::function<void(txn_impl&)>& fn, const void* or
     if (!spare_txns.empty()) {
       t = std::move(spare_txns.back());
       spare_txns.pop_back();
-      t->ds.clients.clear();
-      t->ds.order.clear();
+      t->ds.reset();
       t->merge_structs.clear();
       t->changed.clear();
       t->need_formatting_cleanup = false;
@@ -635,7 +634,7 @@ void doc_impl::cleanup(txn_impl& t) {
 
 void doc_impl::emit_update(txn_impl& t) {
   if (handlers.empty()) return;
-  bool changed = !t.ds.clients.empty();
+  bool changed = !t.ds.empty();
   if (!changed)
     for (const auto& [c, k] : t.after) {
       auto b = t.before.find(c);
@@ -696,15 +695,36 @@ void doc_impl::write_item(lib0::encoder& e, const item* it, std::uint64_t offset
 }
 
 void doc_impl::write_clients_structs(lib0::encoder& e, const state_map& sv) const {
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> sm;
-  for (const auto& [client, clock] : sv)
-    if (get_state(client) > clock) sm.emplace_back(client, clock);
-  for (const auto& [client, v] : clients)
-    if (!v.empty() && !sv.count(client)) sm.emplace_back(client, 0);
-  std::sort(sm.begin(), sm.end(), [](auto& a, auto& b) { return a.first > b.first; });
-  e.write_var_uint(sm.size());
-  for (auto [client, clock] : sm) {
-    const auto& structs = clients.at(client);
+  // (client, clock, structs) to write, highest client first; no allocation for a few clients.
+  struct entry {
+    std::uint64_t client, clock;
+    const struct_list* structs;
+  };
+  entry small[4];
+  std::vector<entry> many;
+  std::size_t n = 0;
+  auto push = [&](std::uint64_t client, std::uint64_t clock, const struct_list* structs) {
+    if (n < 4) {
+      small[n++] = {client, clock, structs};
+      return;
+    }
+    if (many.empty()) many.assign(small, small + 4);
+    many.push_back({client, clock, structs});
+    ++n;
+  };
+  for (const auto& [client, v] : clients) {
+    if (v.empty()) continue;
+    auto f = sv.find(client);
+    std::uint64_t clock = f == sv.end() ? 0 : f->second;
+    if (f == sv.end() || v.back()->id_.clock + v.back()->length > clock) push(client, clock, &v);
+  }
+  entry* first = many.empty() ? small : many.data();
+  std::sort(first, first + n, [](const entry& a, const entry& b) { return a.client > b.client; });
+  e.write_var_uint(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto client = first[k].client;
+    auto clock = first[k].clock;
+    const auto& structs = *first[k].structs;
     clock = std::max(clock, structs[0]->id_.clock);
     auto start = find_index(structs, clock);
     e.write_var_uint(structs.size() - start);

@@ -243,9 +243,19 @@ void delete_set::sort_and_merge() {
 }
 
 void write_delete_set(lib0::encoder& e, const delete_set& ds) {
-  std::vector<std::uint64_t> cl;
-  cl.reserve(ds.clients.size());
-  for (const auto& kv : ds.clients) cl.push_back(kv.first);
+  if (ds.order.size() == 1) {  // the common case of a local transaction: no sorting
+    const auto c = ds.order[0];
+    const auto& dels = ds.clients.at(c);
+    e.write_var_uint(1);
+    e.write_var_uint(c);
+    e.write_var_uint(dels.size());
+    for (const auto& r : dels) {
+      e.write_var_uint(r.clock);
+      e.write_var_uint(r.len);
+    }
+    return;
+  }
+  std::vector<std::uint64_t> cl(ds.order);
   std::sort(cl.begin(), cl.end(), std::greater<>());
   e.write_var_uint(cl.size());
   for (auto c : cl) {

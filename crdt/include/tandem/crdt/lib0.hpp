@@ -25,7 +25,12 @@ class decode_error : public std::runtime_error {
 class encoder {
  public:
   void write_u8(std::uint8_t b) { buf_.push_back(b); }
-  void write_var_uint(std::uint64_t n);
+  void write_var_uint(std::uint64_t n) {
+    if (n <= 0x7f)
+      buf_.push_back(static_cast<std::uint8_t>(n));
+    else
+      write_var_uint_long(n);
+  }
   /// Sign-magnitude varInt (bit 6 of the first byte is the sign). negative_zero writes -0.
   void write_var_int(std::int64_t n, bool negative_zero = false);
   void write_var_string(std::string_view utf8);
@@ -43,6 +48,7 @@ class encoder {
   std::size_t size() const { return buf_.size(); }
 
  private:
+  void write_var_uint_long(std::uint64_t n);
   bytes buf_;
 };
 
