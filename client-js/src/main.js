@@ -13,6 +13,7 @@ import { mountBoard } from './board/view.js'
 import { makeApi } from './sessions/api.js'
 import { mountSessions } from './sessions/panel.js'
 import { clockTime } from './sessions/time.js'
+import { ensureAgendaFrame } from './sessions/agenda.js'
 import { mountHistory } from './history/panel.js'
 import { mountStatic, docFromUpdate } from './history/static-view.js'
 import { ReplayTimeline, decodeReplay } from './history/replay.js'
@@ -140,7 +141,7 @@ class Shell {
     this.view = null
     if (r.kind === 'sessions') {
       this.boardDoc?.destroy(); this.boardDoc = null
-      this.view = mountSessions(this.main, { api: this.api, workspace: this.workspace, readOnly: this.readOnly, onOpenBoard: s => this.openSessionBoard(s) })
+      this.view = mountSessions(this.main, { api: this.api, workspace: this.workspace, readOnly: this.readOnly, onOpenBoard: (s, o) => this.openSessionBoard(s, o) })
     } else if (r.kind === 'board') {
       const name = `${this.workspace}/board/${r.n}`
       if (this.boardDoc?.name !== name) {
@@ -149,6 +150,19 @@ class Shell {
         this.boardDoc.onChange(() => this.renderStatus())
         this.boardDoc.awareness.on('change', () => this.renderPresence())
         if (navigator.onLine === false) this.boardDoc.goOffline()
+      }
+      if (this.pendingAgenda?.board === name) {
+        // A session just started here: its board gets the agenda frame even when the number
+        // was already in use (the server templates only empty documents).
+        const { session } = this.pendingAgenda; const shared = this.boardDoc
+        this.pendingAgenda = null
+        // Only once synced with the server: what this device holds may miss the board's content.
+        const off = shared.onChange(() => {
+          if (!shared.synced) return
+          off()
+          if (!shared.doc.isDestroyed && ensureAgendaFrame(shared.doc, session, { author: this.user.id })) toast('This board already had content: the agenda frame was added to its left (press 0 to see it all).')
+        })
+        shared.emit()
       }
       this.view = mountBoard(this.main, { shared: this.boardDoc, user: this.user, readOnly: this.readOnly, token: this.token, title: `Board ${r.n}` })
       this.view.root.addEventListener('follow-changed', () => this.renderPresence())
@@ -271,12 +285,14 @@ class Shell {
   }
 
   /** Opens a started session's board (created by the server from its template). */
-  openSessionBoard (s) {
+  openSessionBoard (s, { justStarted = false } = {}) {
     const m = /\/board\/(\d+)$/.exec(String(s?.board ?? ''))
     if (!m) { toast('This session has no board.', 'error'); return }
     const boards = planBoards(this.plan.doc)
     if (!this.readOnly && !boards.has(m[1])) boards.set(m[1], s.title || `Session ${s.number}`)
-    location.hash = '#board/' + m[1]
+    if (justStarted && !this.readOnly) this.pendingAgenda = { board: `${this.workspace}/board/${m[1]}`, session: s }
+    if (location.hash === '#board/' + m[1]) this.route()
+    else location.hash = '#board/' + m[1]
   }
 
   renderTabs () {

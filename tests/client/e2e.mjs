@@ -437,6 +437,31 @@ const cases = {
     await v.page.waitForSelector(`${row}[data-status="ended"]`)
     check(await v.page.$('#session-schedule, .session-start, .session-end') === null && await v.page.$(`${row} a.session-pdf`) !== null, 'a viewer sees the list and the PDF link, without schedule/start/end')
     await snap(v.page, 'viewer-sessions')
+    // Session 2's board number is already in use (the mentee drew on "Board 2" before): the
+    // server keeps that board as it is, and the app adds the agenda frame beside the drawing.
+    await e.page.goto(e.page.url().replace(/#.*$/, '#board/2'))
+    await e.page.waitForSelector('#conn-status[data-state="online"]')
+    await drawStroke(e.page, 300, 300)
+    await waitFor(async () => (await boardCount(e.page)) === 1, "the mentee's stroke on board 2")
+    await m.page.waitForTimeout(800)
+    await m.page.fill('#session-agenda', 'Second agenda 3377')
+    await m.page.click('#session-schedule')
+    await m.page.waitForSelector('#sessions-list .session[data-session="2"] .session-start')
+    await m.page.click('#sessions-list .session[data-session="2"] .session-start')
+    await m.page.waitForFunction(() => location.hash === '#board/2', null, { timeout: 20000 })
+    await waitFor(async () => (await boardCount(m.page)) === 3, 'the agenda frame and text on the reused board 2')
+    await m.page.focus('#board-stage'); await m.page.keyboard.press('0')
+    await waitFor(async () => (await m.page.textContent('#board-canvas')).includes('Second agenda 3377'), 'the agenda text to show after fitting the board')
+    await waitFor(async () => (await boardCount(e.page)) === 3, 'the mentee to get the agenda beside the stroke')
+    await e.page.focus('#board-stage'); await e.page.keyboard.press('0')
+    await waitFor(async () => (await e.page.textContent('#board-canvas')).includes('Second agenda 3377'), 'the mentee to see the agenda text')
+    await snap(e.page, 'reused-board-agenda')
+    const b2 = await serverDoc(base, `${WS}/board/2`, t.mentor)
+    const types = [...b2.getMap('elements').values()].map(x => x.get('type')).sort().join()
+    check(types === 'frame,stroke,text', `board 2 holds the stroke, the agenda frame and its text (${types})`)
+    const fr = [...b2.getMap('elements').values()].find(x => x.get('type') === 'frame')
+    const st = [...b2.getMap('elements').values()].find(x => x.get('type') === 'stroke')
+    check(fr.get('x') + fr.get('w') <= st.get('x'), `the agenda frame lies left of the mentee's stroke (frame ends at ${fr.get('x') + fr.get('w')}, stroke at ${st.get('x')})`)
   },
 
   // Version history: the mentor saves a named version, both edit on, the mentor views the

@@ -107,7 +107,7 @@ export function mountSessions (parent, { api, workspace, readOnly, onOpenBoard }
     try {
       const s = await api.startSession(workspace, n)
       await refresh()
-      onOpenBoard(s)
+      onOpenBoard(s, { justStarted: true })
     } catch (err) {
       toast(`Starting session ${n} failed: ${err.message}`, 'error'); btn.disabled = false
     }
@@ -126,6 +126,10 @@ export function mountSessions (parent, { api, workspace, readOnly, onOpenBoard }
     await refresh()
   }
 
+  // Another person may start or end a session: refresh now and then, and when the tab is back.
+  const poll = setInterval(() => { if (document.visibilityState === 'visible') refresh() }, 15000)
+  const onVisible = () => { if (document.visibilityState === 'visible') refresh() }
+  document.addEventListener('visibilitychange', onVisible)
   refresh()
-  return { root, refresh, destroy () { alive = false } }
+  return { root, refresh, destroy () { alive = false; clearInterval(poll); document.removeEventListener('visibilitychange', onVisible) } }
 }
