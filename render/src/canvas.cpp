@@ -3,6 +3,8 @@
 #include "canvas.hpp"
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
+#include <pango/pangofc-fontmap.h>
 
 #include <algorithm>
 #include <cmath>
@@ -37,6 +39,58 @@ std::string quote_attr(const std::string& s) {
   return out + "'";
 }
 
+// Emoji in PDFs. Pango draws every emoji sequence with the generic family "emoji", which
+// fontconfig resolves to Noto Color Emoji: a bitmap font that Cairo 1.16 writes as images
+// with no text behind them, so pdftotext, search, copy and screen readers lose them. PDF
+// text therefore uses a font map whose fontconfig puts Symbola (Debian's fonts-symbola,
+// outline emoji up to Unicode 9) first for "emoji" and no longer asks for a colour font
+// (the system configuration does, and fontconfig ranks colour above family); it is embedded and subset with a
+// ToUnicode map like every other font. Newer emoji fall back to the colour font. PNGs keep
+// the default font map and colour emoji.
+constexpr const char* pdf_emoji_rule = R"(<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <match target="pattern">
+    <test name="family"><string>emoji</string></test>
+    <edit name="family" mode="prepend_first" binding="strong"><string>Symbola</string></edit>
+    <edit name="color" mode="assign" binding="strong"><bool>false</bool></edit>
+  </match>
+</fontconfig>)";
+
+// The process-wide fontconfig for PDF text: the default configuration (FONTCONFIG_FILE is
+// honoured) plus the emoji rule. Built once; fontconfig configurations are thread-safe.
+FcConfig* pdf_font_config() {
+  static FcConfig* const config = [] {
+    FcConfig* c = FcInitLoadConfigAndFonts();
+    if (c && !FcConfigParseAndLoadFromMemory(c, reinterpret_cast<const FcChar8*>(pdf_emoji_rule), FcTrue)) {
+      FcConfigDestroy(c);
+      c = nullptr;
+    }
+    return c;
+  }();
+  return config;
+}
+
+// Pango font maps are not thread-safe, so each thread gets its own PDF map (like Pango's
+// default map, which is per thread too). Without a PDF configuration, the default map.
+PangoFontMap* pdf_font_map() {
+  struct holder {
+    PangoFontMap* map = nullptr;
+    ~holder() {
+      if (map) g_object_unref(map);
+    }
+  };
+  thread_local holder h;
+  if (!h.map) {
+    FcConfig* config = pdf_font_config();
+    if (!config) return pango_cairo_font_map_get_default();
+    h.map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    if (!h.map) return pango_cairo_font_map_get_default();
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(h.map), config);
+  }
+  return h.map;
+}
+
 bool safe_link(const std::string& url) {
   auto starts = [&](const char* p) { return url.rfind(p, 0) == 0; };
   return starts("http://") || starts("https://") || starts("mailto:");
@@ -54,7 +108,8 @@ void set_source(cairo_t* cr, const rgba& c, double extra_alpha) {
 }
 
 canvas::canvas(const export_options& opt, bool png) : opt_(opt), png_(png) {
-  pango_ = pango_font_map_create_context(pango_cairo_font_map_get_default());  // per-thread map
+  // Both font maps are per thread.
+  pango_ = pango_font_map_create_context(png ? pango_cairo_font_map_get_default() : pdf_font_map());
   cairo_font_options_t* fo = cairo_font_options_create();
   // Unhinted metrics: the same layout at every scale, in PDF and PNG alike.
   cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);

@@ -123,6 +123,23 @@ TEST_CASE("render: yjs board fixture exports a page per frame with its text and 
   CHECK(out->warnings[0].find("cat.png") != std::string::npos);
 }
 
+TEST_CASE("render: yjs board fixture's text in every script, emoji included, is extracted by pdftotext") {
+  auto d = load_fixture("board.bin");
+  auto out = export_document(d, fixed_options());
+  REQUIRE(out.ok());
+  auto text = pdftotext(write_tmp("doc-board-scripts.pdf", out->bytes), "-f 1 -l 1");
+  // The fixture script's last line; pdftotext may put spaces between the glyphs.
+  std::string joined;
+  for (char c : text)
+    if (c != ' ' && c != '\n') joined += c;
+  for (const char* emoji : {"\U0001F389", "\U0001F600", "\U0001F44D", "\U0001F680"}) {
+    CAPTURE(emoji);
+    CHECK(joined.find(emoji) != std::string::npos);
+  }
+  CHECK(joined.find("\U0001F389\U0001F600\U0001F44D\U0001F680") != std::string::npos);
+  CHECK(joined.find("멘토링") < joined.find("\U0001F389"));  // in the fixture's order
+}
+
 TEST_CASE("render: yjs plan fixture reads goals, milestones, notes blocks, check-ins and feedback") {
   auto d = load_fixture("plan.bin");
   auto m = model_from_doc(d);
@@ -139,13 +156,13 @@ TEST_CASE("render: yjs plan fixture reads goals, milestones, notes blocks, check
   REQUIRE(p.goals[0].milestones.size() == 2);
   CHECK(p.goals[0].milestones[0].done);
   CHECK_FALSE(p.goals[0].milestones[1].done);
-  REQUIRE(p.notes.size() == 15);
+  REQUIRE(p.notes.size() == 16);  // heading, 10 scripts, 2 ordered, 2 checklist, 1 paragraph
   CHECK(p.notes[0].header == 2);
   CHECK(p.notes[1].list == list_kind::bullet);
-  CHECK(p.notes[10].list == list_kind::ordered);
-  CHECK(p.notes[12].list == list_kind::checked);
-  CHECK(p.notes[13].list == list_kind::unchecked);
-  CHECK(p.notes[14].runs[1].code);
+  CHECK(p.notes[11].list == list_kind::ordered);
+  CHECK(p.notes[13].list == list_kind::checked);
+  CHECK(p.notes[14].list == list_kind::unchecked);
+  CHECK(p.notes[15].runs[1].code);
   REQUIRE(p.checkins.size() == 1);
   CHECK(plain_text(p.checkins[0].next_steps) == "Write tests first.");
   REQUIRE(p.feedback.size() == 1);

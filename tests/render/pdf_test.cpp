@@ -115,9 +115,52 @@ TEST_CASE("render: every font in board and plan exports is embedded and subset")
       n++;
     }
     CHECK(n >= 5);  // Latin, Arabic, Hebrew, Devanagari, CJK at least
-    for (const char* family : {"NotoSans-", "NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari", "NotoSansCJK"})
+    for (const char* family :
+         {"NotoSans-", "NotoSansArabic", "NotoSansHebrew", "NotoSansDevanagari", "NotoSansCJK", "Symbola"})
       CHECK(fonts.find(family) != std::string::npos);
   }
+}
+
+TEST_CASE("render: emoji in PDF text are real text in an embedded outline font, not images") {
+  board_model b;
+  auto t = make_el("t", element_kind::text, 0, 0, 400, 100, "a0");
+  t.text = {paragraph{{run_of("Party \U0001F389 smile \U0001F600 ok \U0001F44D launch \U0001F680 end")}}};
+  b.elements.push_back(t);
+  auto out = must(render_board(b, fixed_options()));
+  auto path = write_tmp("emoji.pdf", out.bytes);
+  CHECK(without_spaces(pdftotext(path)) ==
+        without_spaces("Party \U0001F389 smile \U0001F600 ok \U0001F44D launch \U0001F680 end"));
+  auto fonts = pdffonts(path);
+  CAPTURE(fonts);
+  std::regex symbola(R"(\+Symbola\s.*\syes\s+yes\s+yes\s)");  // embedded, subset, ToUnicode
+  CHECK(std::regex_search(fonts, symbola));
+  CHECK(pdf_text(out.bytes).find("/Subtype /Image") == std::string::npos);  // no bitmap glyphs
+}
+
+TEST_CASE("render: emoji in PNG thumbnails keep their colours") {
+  board_model b;
+  auto t = make_el("t", element_kind::text, 0, 0, 300, 80, "a0");
+  t.text = {paragraph{{run_of("\U0001F389\U0001F680")}}};  // party popper and rocket: strongly coloured
+  t.font_size = 40;
+  b.elements.push_back(t);
+  auto opt = fixed_options();
+  opt.format = output_format::png;
+  opt.png_width = 300;
+  auto out = must(render_board(b, opt));
+  cairo_surface_t* img = cairo_image_surface_create_from_png(write_tmp("emoji.png", out.bytes).c_str());
+  REQUIRE(cairo_surface_status(img) == CAIRO_STATUS_SUCCESS);
+  const unsigned char* px = cairo_image_surface_get_data(img);
+  const int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+  const int stride = cairo_image_surface_get_stride(img);
+  int coloured = 0;  // pixels far from grey: the board and the text ink are all grey
+  for (int y = 0; y < h; y++)
+    for (int x = 0; x < w; x++) {
+      const unsigned char* p = px + y * stride + x * 4;
+      const int hi = std::max({p[0], p[1], p[2]}), lo = std::min({p[0], p[1], p[2]});
+      if (hi - lo > 80) coloured++;
+    }
+  cairo_surface_destroy(img);
+  CHECK(coloured > 100);
 }
 
 TEST_CASE("render: PDF metadata holds title, author, subject and the fixed creation date") {

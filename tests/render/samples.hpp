@@ -21,6 +21,7 @@ inline const std::vector<std::pair<std::string, std::string>>& scripts() {
       {"Chinese", "导师计划"},
       {"Japanese", "メンターシップ"},
       {"Korean", "멘토링"},
+      {"Emoji", "🎉😀👍🚀"},
   };
   return s;
 }

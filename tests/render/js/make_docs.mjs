@@ -14,7 +14,7 @@ const out = join(here, '..', 'fixtures')
 const scripts = [
   ['Latin', 'Mentorship café naïve'], ['Cyrillic', 'Наставничество'], ['Greek', 'Καθοδήγηση'],
   ['Arabic', 'مرشد ومتدرب'], ['Hebrew', 'חונכות'], ['Devanagari', 'मार्गदर्शन'],
-  ['Chinese', '导师计划'], ['Japanese', 'メンターシップ'], ['Korean', '멘토링'],
+  ['Chinese', '导师计划'], ['Japanese', 'メンターシップ'], ['Korean', '멘토링'], ['Emoji', '🎉😀👍🚀'],
 ]
 
 function newDoc (kind, fields) {
