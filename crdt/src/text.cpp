@@ -9,6 +9,7 @@ namespace tandem::crdt::detail {
 namespace {
 std::uint64_t g_marker_timestamp = 0;  // globalSearchMarkerTimestamp
 constexpr std::size_t max_search_marker = 80;
+static_assert(max_search_marker < 128, "find_marker packs a marker's position in 7 bits");
 const any k_null_any{nullptr};
 
 // branch::markers_clean: every marker's item is live, countable and flagged, so that
@@ -49,33 +50,23 @@ search_marker* find_marker(branch* b, std::uint64_t index) {
   search_marker* marker = nullptr;
   if (!b->markers.empty()) {
     // JS reduce((a, b) => |i-a| < |i-b| ? a : b) = the last marker at minimal distance.
-    // Four independent lanes break the compare chain; ties go to the higher position.
+    // One key per marker, distance above and (127 - position) below, so the smallest key is
+    // that marker (distances are below 2^53: indexes are JS safe integers; clamped anyway).
     const auto& ms = b->markers;
     const std::size_t n = ms.size();
-    std::uint64_t bd[4] = {~0ull, ~0ull, ~0ull, ~0ull};
-    std::size_t bi[4] = {0, 0, 0, 0};
+    constexpr std::uint64_t max_d = (std::uint64_t{1} << 56) - 1;
+    std::uint64_t k0 = ~0ull, k1 = ~0ull;
     std::size_t i = 0;
-    for (; i + 4 <= n; i += 4)
-      for (std::size_t l = 0; l < 4; ++l) {
-        std::uint64_t d = absdiff(index, ms[i + l].index);
-        bool take = d <= bd[l];
-        bd[l] = take ? d : bd[l];
-        bi[l] = take ? i + l : bi[l];
-      }
-    for (; i < n; ++i) {
-      std::uint64_t d = absdiff(index, ms[i].index);
-      if (d <= bd[0]) {
-        bd[0] = d;
-        bi[0] = i;
-      }
+    auto key = [&](std::size_t j) {
+      std::uint64_t d = std::min(absdiff(index, ms[j].index), max_d);
+      return (d << 7) | (127 - j);
+    };
+    for (; i + 2 <= n; i += 2) {
+      k0 = std::min(k0, key(i));
+      k1 = std::min(k1, key(i + 1));
     }
-    std::size_t best = bi[0];
-    std::uint64_t bestd = bd[0];
-    for (std::size_t l = 1; l < 4; ++l)
-      if (bd[l] < bestd || (bd[l] == bestd && bi[l] > best)) {
-        bestd = bd[l];
-        best = bi[l];
-      }
+    if (i < n) k0 = std::min(k0, key(i));
+    const std::size_t best = 127 - static_cast<std::size_t>(std::min(k0, k1) & 127);
     marker = &b->markers[best];
   }
   item* p = b->start;
@@ -114,11 +105,16 @@ void update_marker_changes(branch* b, std::uint64_t index, std::int64_t len) {
     // Markers stay on their items: for an insertion into a clean set, yjs's loop below clears and
     // sets each item's flag again and moves nothing (no marker is on a deleted or uncountable
     // item, none shares an unflagged item), so only the indexes change.
-    for (std::size_t i = ms.size(); i-- > 0;) {
-      auto& m = ms[i];
-      if (index < m.index || (len > 0 && index == m.index)) {
-        auto shifted = static_cast<std::int64_t>(m.index) + len;
-        m.index = std::max<std::uint64_t>(index, shifted < 0 ? 0 : static_cast<std::uint64_t>(shifted));
+    if (len > 0) {
+      // index <= m.index: m.index + len (already >= index)
+      const auto add = static_cast<std::uint64_t>(len);
+      for (auto& m : ms) m.index += m.index >= index ? add : 0;
+    } else {
+      // index < m.index: max(index, m.index + len), i.e. m.index - min(m.index - index, -len)
+      const auto sub = static_cast<std::uint64_t>(-len);
+      for (auto& m : ms) {
+        std::uint64_t room = m.index > index ? m.index - index : 0;
+        m.index -= std::min(room, sub);
       }
     }
     return;

@@ -31,6 +31,16 @@ std::size_t utf8_offset_of_utf16(std::string_view s, std::uint64_t u16, bool* in
 }
 
 namespace {
+// UTF-8 offset of a UTF-16 position in string content: O(1) when the string is ASCII (as many
+// bytes as UTF-16 units, which no other string has), which keeps emitting an update for a
+// keystroke merged into a long run of typing from rescanning the run.
+std::size_t string_offset(const content& c, std::uint64_t u16, bool* inside_pair) {
+  if (c.str.size() == c.len) {
+    *inside_pair = false;
+    return static_cast<std::size_t>(std::min<std::uint64_t>(u16, c.str.size()));
+  }
+  return utf8_offset_of_utf16(c.str, u16, inside_pair);
+}
 const std::string k_replacement = "\xef\xbf\xbd";
 std::string json_of(const any& a) { return a.to_json(); }
 }  // namespace
@@ -45,7 +55,7 @@ content content_splice(content& c, std::uint64_t offset) {
       break;
     case ref_string: {
       bool inside = false;
-      std::size_t at = utf8_offset_of_utf16(c.str, offset, &inside);
+      std::size_t at = string_offset(c, offset, &inside);
       if (inside) {
         // Splitting a surrogate pair: both halves become U+FFFD (ContentString.splice).
         r.str = k_replacement + c.str.substr(at + 4);
@@ -108,7 +118,7 @@ void content_write(lib0::encoder& e, const content& c, std::uint64_t offset) {
         e.write_var_string(c.str);
       } else {
         bool inside = false;
-        std::size_t at = utf8_offset_of_utf16(c.str, offset, &inside);
+        std::size_t at = string_offset(c, offset, &inside);
         if (inside) {
           std::string s = k_replacement + c.str.substr(at + 4);
           e.write_var_string(s);
