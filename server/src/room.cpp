@@ -256,23 +256,21 @@ void room::apply_and_persist(std::string_view update, const room_client* origin,
     if (done) after_durable([done = std::move(done)] { done(ok()); });
     return;
   }
-  std::shared_ptr<const std::string> frame;
-  if (!changed.empty()) frame = std::make_shared<const std::string>(protocol::encode_sync_update(changed));
-  changed = std::move(persist);
   const std::uint64_t seq = ++issued_;
   m.storage_lag.fetch_add(1, std::memory_order_relaxed);
-  const std::size_t size = changed.size();
-  reg_.store().append(name_, std::move(changed),
-                      [self = shared_from_this(), seq, frame, origin_conn, t0, done = std::move(done), size](result<std::uint64_t> sr) mutable {
-                        asio::post(self->strand_, [self, seq, sr = std::move(sr), frame = std::move(frame), origin_conn = std::move(origin_conn), t0,
+  const std::size_t size = persist.size();
+  reg_.store().append(name_, std::move(persist),
+                      [self = shared_from_this(), seq, changed = std::move(changed), origin_conn = std::move(origin_conn), t0, done = std::move(done),
+                       size](result<std::uint64_t> sr) mutable {
+                        asio::post(self->strand_, [self, seq, sr = std::move(sr), changed = std::move(changed), origin_conn = std::move(origin_conn), t0,
                                                    done = std::move(done), size]() mutable {
                           self->log_bytes_ += size;
-                          self->on_durable(seq, std::move(sr), std::move(frame), origin_conn.get(), t0, std::move(done));
+                          self->on_durable(seq, std::move(sr), std::move(changed), std::move(origin_conn), t0, std::move(done));
                         });
                       });
 }
 
-void room::on_durable(std::uint64_t local_seq, result<std::uint64_t> r, std::shared_ptr<const std::string> frame, const room_client* origin,
+void room::on_durable(std::uint64_t local_seq, result<std::uint64_t> r, std::string changed, std::shared_ptr<room_client> origin,
                       std::chrono::steady_clock::time_point t0, std::function<void(status)> done) {
   auto& m = reg_.stats();
   m.storage_lag.fetch_sub(1, std::memory_order_relaxed);
@@ -287,11 +285,12 @@ void room::on_durable(std::uint64_t local_seq, result<std::uint64_t> r, std::sha
   store_seq_ = r.value();
   ++log_count_;
   m.durable_latency.observe(seconds_since(t0));
-  if (phase_ == phase::ready && frame) {
-    bus_->publish(frame, origin);
-    const auto n = bus_->subscribers();
-    m.messages_out.fetch_add(n > 0 && origin != nullptr ? n - 1 : n, std::memory_order_relaxed);
-    m.fanout_latency.observe(seconds_since(t0));
+  if (phase_ == phase::ready && !changed.empty()) {
+    relay_.push_back(relay_item{std::move(changed), std::move(origin), t0});
+    if (!relay_posted_) {
+      relay_posted_ = true;
+      asio::post(strand_, [self = shared_from_this()] { self->relay_durable(); });
+    }
   }
   if (done) done(ok());
   while (!waiting_.empty() && waiting_.front().needs_durable <= durable_) {
@@ -300,6 +299,36 @@ void room::on_durable(std::uint64_t local_seq, result<std::uint64_t> r, std::sha
     fn();
   }
   if (phase_ == phase::ready) maybe_compact(false);
+}
+
+void room::relay_durable() {
+  relay_posted_ = false;
+  auto items = std::move(relay_);
+  relay_.clear();
+  if (phase_ != phase::ready) return;
+  auto& m = reg_.stats();
+  // Above this a merge costs more than the writes it saves (and big updates are rare).
+  constexpr std::size_t max_merge_bytes = 64 * 1024;
+  std::size_t i = 0;
+  while (i < items.size()) {
+    std::size_t j = i + 1, bytes = items[i].update.size();
+    while (j < items.size() && items[j].origin == items[i].origin && bytes + items[j].update.size() <= max_merge_bytes) bytes += items[j++].update.size();
+    std::optional<std::string> merged;
+    if (j - i > 1) {
+      std::vector<std::string_view> run;
+      run.reserve(j - i);
+      for (std::size_t k = i; k < j; ++k) run.emplace_back(items[k].update);
+      merged = doc_->merge(run);
+    }
+    const std::size_t end = merged ? j : i + 1;  // cannot merge: one frame per update
+    auto frame = std::make_shared<const std::string>(protocol::encode_sync_update(merged ? *merged : items[i].update));
+    const room_client* origin = items[i].origin.get();
+    bus_->publish(frame, origin);
+    const auto n = bus_->subscribers();
+    m.messages_out.fetch_add(n > 0 && origin != nullptr ? n - 1 : n, std::memory_order_relaxed);
+    for (std::size_t k = i; k < end; ++k) m.fanout_latency.observe(seconds_since(items[k].t0));
+    i = end;
+  }
 }
 
 void room::after_durable(std::function<void()> fn) {

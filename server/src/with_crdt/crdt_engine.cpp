@@ -31,6 +31,14 @@ class crdt_engine final : public doc_engine {
   std::optional<std::string> full_state() const override { return to_string(doc_.encode_state_as_update()); }
   bool has_pending() const override { return doc_.has_pending(); }
   std::optional<std::string> to_json() const override { return doc_.to_json(); }
+  std::optional<std::string> merge(const std::vector<std::string_view>& updates) const override {
+    std::vector<crdt::bytes_view> views;
+    views.reserve(updates.size());
+    for (auto u : updates) views.push_back(view(u));
+    auto r = crdt::merge_updates(views);
+    if (!r) return std::nullopt;
+    return to_string(r.value());
+  }
   const char* name() const override { return "crdt"; }
 
  private:

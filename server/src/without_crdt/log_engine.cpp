@@ -22,6 +22,7 @@ class log_engine final : public doc_engine {
   }
   bool has_pending() const override { return false; }
   std::optional<std::string> to_json() const override { return std::nullopt; }
+  std::optional<std::string> merge(const std::vector<std::string_view>& /*updates*/) const override { return std::nullopt; }
   const char* name() const override { return "log-replay (no CRDT linked)"; }
 
  private:

@@ -147,6 +147,68 @@ TEST_CASE("room: an update is relayed to the others only after storage reports i
   r->check_invariants();
 }
 
+namespace {
+// The update carried by a relayed sync-update frame ("" when the frame is not one).
+std::string relayed_update(const std::string& f) {
+  auto parsed = protocol::parse(f);
+  auto* msg = std::get_if<protocol::message>(&parsed);
+  if (msg == nullptr) return {};
+  auto* up = std::get_if<protocol::sync_update>(msg);
+  return up ? std::string(up->update) : std::string();
+}
+}  // namespace
+
+TEST_CASE("room: updates of one sender that become durable together are relayed as one frame holding all of them") {
+  fixture f;
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  auto b = f.join(r);
+  f.settle();
+  r->receive(a, frame(protocol::encode_sync_update(text_a)));
+  r->receive(a, frame(protocol::encode_sync_update(text_b)));
+  f.settle();
+  REQUIRE(f.store.appended.size() == 2);
+  CHECK(b->of("0002").empty());
+  f.store.release_all();  // one group commit confirms both
+  f.settle();
+  REQUIRE(b->of("0002").size() == 1);
+  CHECK(a->of("0002").empty());
+  // Applying the one relayed update gives the same document as applying both in order.
+  auto expected = make_doc_engine();
+  REQUIRE(expected->apply_update(text_a));
+  REQUIRE(expected->apply_update(text_b));
+  auto got = make_doc_engine();
+  const auto u = relayed_update(b->of("0002")[0]);
+  REQUIRE_FALSE(u.empty());
+  REQUIRE(got->apply_update(u));
+  CHECK_FALSE(got->has_pending());
+  CHECK(got->state_vector() == expected->state_vector());
+  CHECK(got->to_json() == expected->to_json());
+  r->check_invariants();
+}
+
+TEST_CASE("room: updates of two senders durable in one commit reach each other, and neither is echoed to its own sender") {
+  fixture f;
+  auto r = f.reg.acquire("acme/plan", true);
+  auto a = f.join(r);
+  auto b = f.join(r);
+  auto c = f.join(r);
+  f.settle();
+  r->receive(a, frame(protocol::encode_sync_update(text_a)));
+  r->receive(c, frame(protocol::encode_sync_update(map_k)));
+  f.settle();
+  f.store.release_all();
+  f.settle();
+  REQUIRE(a->of("0002").size() == 1);
+  CHECK(relayed_update(a->of("0002")[0]) == map_k);
+  REQUIRE(c->of("0002").size() == 1);
+  CHECK(relayed_update(c->of("0002")[0]) == text_a);
+  REQUIRE(b->of("0002").size() == 2);
+  CHECK(relayed_update(b->of("0002")[0]) == text_a);
+  CHECK(relayed_update(b->of("0002")[1]) == map_k);
+  r->check_invariants();
+}
+
 TEST_CASE("room: a step2 reply waits until every update it contains is durable") {
   fixture f;
   auto r = f.reg.acquire("acme/plan", true);

@@ -25,6 +25,9 @@ class doc_engine {
   [[nodiscard]] virtual std::optional<std::string> full_state() const = 0;
   [[nodiscard]] virtual bool has_pending() const = 0;
   [[nodiscard]] virtual std::optional<std::string> to_json() const = 0;
+  // Several v1 updates as one (Y.mergeUpdates): the room relays a run of updates that became
+  // durable together as one frame. nullopt when this engine cannot merge or an input is bad.
+  [[nodiscard]] virtual std::optional<std::string> merge(const std::vector<std::string_view>& updates) const = 0;
   [[nodiscard]] virtual const char* name() const = 0;
 };
 

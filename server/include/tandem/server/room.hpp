@@ -20,9 +20,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "tandem/server/awareness.hpp"
 #include "tandem/server/doc_engine.hpp"
@@ -94,8 +96,9 @@ class room : public std::enable_shared_from_this<room> {
   void handle(const room_client* c, const std::shared_ptr<const std::string>& frame);
   void handle_update(const room_client* c, std::string_view update, bool is_step2);
   void apply_and_persist(std::string_view update, const room_client* origin, std::function<void(status)> done);
-  void on_durable(std::uint64_t local_seq, result<std::uint64_t> r, std::shared_ptr<const std::string> frame, const room_client* origin,
+  void on_durable(std::uint64_t local_seq, result<std::uint64_t> r, std::string changed, std::shared_ptr<room_client> origin,
                   std::chrono::steady_clock::time_point t0, std::function<void(status)> done);
+  void relay_durable();
   void after_durable(std::function<void()> fn);
   void send_to(const room_client* c, std::string frame);
   void remove_client(const room_client* c);
@@ -116,6 +119,17 @@ class room : public std::enable_shared_from_this<room> {
   std::unordered_map<const room_client*, client_info> clients_;
   std::deque<std::function<void()>> before_load_;  // work queued while loading
   std::deque<pending_action> waiting_;              // replies waiting for durability
+  // Durable updates not yet relayed. Storage confirms a group commit's appends one after
+  // the other; relay_durable() runs once they are all in and sends each run of consecutive
+  // updates from one origin as ONE merged frame (one write per connection, not one per
+  // update). Nothing waits for more: it is posted as soon as the first one is durable.
+  struct relay_item {
+    std::string update;                   // the bytes that changed the document
+    std::shared_ptr<room_client> origin;  // not relayed back to it (held: no address reuse)
+    std::chrono::steady_clock::time_point t0;
+  };
+  std::vector<relay_item> relay_;
+  bool relay_posted_ = false;
   std::uint64_t issued_ = 0;     // local count of updates handed to storage
   std::uint64_t durable_ = 0;    // local count of those confirmed (in order)
   std::uint64_t store_seq_ = 0;  // storage sequence of the last durable update
