@@ -12,7 +12,7 @@ import { mountPlan } from './plan/view.js'
 import { mountBoard } from './board/view.js'
 import { makeApi } from './sessions/api.js'
 import { mountSessions } from './sessions/panel.js'
-import { clockTime } from './sessions/time.js'
+import { dateTime } from './sessions/time.js'
 import { ensureAgendaFrame } from './sessions/agenda.js'
 import { mountHistory } from './history/panel.js'
 import { mountStatic, docFromUpdate } from './history/static-view.js'
@@ -258,8 +258,8 @@ class Shell {
       const k = tl.position
       slider.value = String(k)
       const t = tl.timeAt(k)
-      timeOut.textContent = t == null ? 'no changes recorded' : clockTime(t)
-      slider.setAttribute('aria-valuetext', t == null ? 'empty' : `${clockTime(t)}, ${k} of ${n} changes`)
+      timeOut.textContent = t == null ? 'no changes recorded' : dateTime(t)
+      slider.setAttribute('aria-valuetext', t == null ? 'empty' : `${dateTime(t)}, ${k} of ${n} changes`)
       count.textContent = `${k} / ${n} changes`
       banner.dataset.position = String(k)
     }

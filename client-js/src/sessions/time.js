@@ -75,6 +75,12 @@ export function clockTime (ms, tz = browserZone()) {
   return `${p.hour === '24' ? '00' : p.hour}:${p.minute}:${p.second}`
 }
 
+/** "YYYY-MM-DD HH:MM:SS" of an instant in a zone (the replay clock with its day), '' when unknown. */
+export function dateTime (ms, tz = browserZone()) {
+  const w = wallTime(ms, tz)
+  return w ? `${w.date} ${clockTime(ms, tz)}` : ''
+}
+
 /** Today's date as YYYY-MM-DD in a zone (default for the schedule form). */
 export function todayIn (tz = browserZone(), now = Date.now()) {
   return wallTime(now, tz)?.date ?? new Date(now).toISOString().slice(0, 10)

@@ -1,7 +1,7 @@
 // Session times across zones (client-js/src/sessions/time.js). Expected wall times are facts
 // of the tz database (DST dates of 2026), not outputs of the code under test.
 import { describe, it, expect } from 'vitest'
-import { wallTime, formatInZone, sessionTimes, clockTime, isValidZone, todayIn, knownZones } from '../../../client-js/src/sessions/time.js'
+import { wallTime, formatInZone, sessionTimes, clockTime, dateTime, isValidZone, todayIn, knownZones } from '../../../client-js/src/sessions/time.js'
 
 const utc = (...a) => Date.UTC(...a)
 
@@ -49,6 +49,8 @@ describe('session times', () => {
     expect(formatInZone(utc(2026, 5, 1, 8, 5), 'UTC')).toBe('Mon 2026-06-01 08:05 (UTC, UTC+00:00)')
     expect(clockTime(utc(2026, 5, 1, 8, 5, 9), 'Asia/Tokyo')).toBe('17:05:09')
     expect(clockTime(NaN)).toBe('')
+    expect(dateTime(utc(2026, 5, 1, 20, 5, 9), 'Asia/Tokyo')).toBe('2026-06-02 05:05:09')
+    expect(dateTime(NaN, 'UTC')).toBe('')
     expect(todayIn('Pacific/Kiritimati', utc(2026, 5, 1, 12, 0))).toBe('2026-06-02')
     expect(knownZones('Europe/Berlin')).toContain('UTC')
   })
