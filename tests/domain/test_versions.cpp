@@ -13,6 +13,7 @@
 #include "tandem/crdt/lib0.hpp"
 #include "tandem/domain/templates.hpp"
 #include "tandem/domain/versions.hpp"
+#include "tandem/domain/ydoc_util.hpp"
 
 using namespace tandem;
 using namespace tandem::domain;
@@ -47,14 +48,6 @@ crdt::doc from_update(crdt::bytes_view u) {
   auto r = d.apply_update(u);
   REQUIRE_MESSAGE(r.ok(), (r.ok() ? "" : r.error().to_string()));
   return d;
-}
-
-crdt::bytes capture(crdt::doc& d, const std::function<void(crdt::transaction&)>& fn) {
-  crdt::bytes out;
-  auto id = d.on_update([&](crdt::bytes_view u, const void*) { out.assign(u.begin(), u.end()); });
-  d.transact(fn);
-  d.off_update(id);
-  return out;
 }
 
 }  // namespace
@@ -108,7 +101,7 @@ TEST_CASE("templates session board has meta and an agenda frame with the agenda 
 TEST_CASE("versions restore turns the current plan back into the version, keeping the history") {
   crdt::doc a(crdt::doc_options{1001, true});
   REQUIRE(a.apply_update(make_plan_template("Plan", "Ada", "Bo")).ok());
-  capture(a, [&](crdt::transaction& t) {
+  transact_update(a, [&](crdt::transaction& t) {
     a.get_text("notes").insert(t, 0, "Keep this. ");
     a.get_array("goals").get(0).as_map().set(t, "progress", 30);
   });
@@ -118,7 +111,7 @@ TEST_CASE("versions restore turns the current plan back into the version, keepin
 
   // Edits after the version: title, progress, a new goal, a deleted milestone list, notes,
   // formatting, a new root entry.
-  capture(a, [&](crdt::transaction& t) {
+  transact_update(a, [&](crdt::transaction& t) {
     a.get_map("meta").set(t, "title", "Renamed");
     a.get_map("meta").set(t, "extra", "x");
     auto g0 = a.get_array("goals").get(0).as_map();
@@ -163,10 +156,10 @@ TEST_CASE("versions restore keeps a concurrent edit to an untouched part and bot
   crdt::doc a(crdt::doc_options{2001, true});
   REQUIRE(a.apply_update(make_plan_template("Plan", "Ada", "Bo")).ok());
   crdt::bytes version = a.encode_state_as_update();
-  capture(a, [&](crdt::transaction& t) { a.get_map("meta").set(t, "title", "Changed"); });
+  transact_update(a, [&](crdt::transaction& t) { a.get_map("meta").set(t, "title", "Changed"); });
   crdt::doc b = from_update(a.encode_state_as_update());
   // b edits notes while a restores.
-  auto ub = capture(b, [&](crdt::transaction& t) { b.get_text("notes").insert(t, 0, "Peer: "); });
+  auto ub = transact_update(b, [&](crdt::transaction& t) { b.get_text("notes").insert(t, 0, "Peer: "); });
   auto ua = apply_restore(a, version);
   REQUIRE(ua.ok());
   REQUIRE(a.apply_update(ub).ok());
@@ -209,12 +202,12 @@ TEST_CASE("versions service saves, lists, shows and restores a stored document")
   auto tmpl = make_plan_template("T", "M", "E");
   append(tmpl);
   REQUIRE(d.apply_update(tmpl).ok());
-  append(capture(d, [&](crdt::transaction& t) { d.get_text("notes").insert(t, 0, "v1 "); }));
+  append(transact_update(d, [&](crdt::transaction& t) { d.get_text("notes").insert(t, 0, "v1 "); }));
   version_service vs(s);
   auto v1 = vs.save("ws/plan", "Session 1 \xE2\x80\x94 2026-11-25", "ada");
   REQUIRE_MESSAGE(v1.ok(), (v1.ok() ? "" : v1.err().message));
   CHECK(v1->number == 1);
-  append(capture(d, [&](crdt::transaction& t) { d.get_text("notes").insert(t, 0, "v2 "); }));
+  append(transact_update(d, [&](crdt::transaction& t) { d.get_text("notes").insert(t, 0, "v2 "); }));
   auto list = vs.list("ws/plan");
   REQUIRE(list.ok());
   REQUIRE(list->size() == 1);
@@ -246,7 +239,7 @@ TEST_CASE("versions replay returns the base before 'from' and the updates in the
         .count();
   };
   auto edit = [&](const char* s2) {
-    auto u = capture(d, [&](crdt::transaction& t) { d.get_text("t").insert(t, d.get_text("t").size(), s2); });
+    auto u = transact_update(d, [&](crdt::transaction& t) { d.get_text("t").insert(t, d.get_text("t").size(), s2); });
     REQUIRE(s.append("b/1", u).get().ok());
     ups.push_back(u);
   };
@@ -289,12 +282,12 @@ TEST_CASE("versions replay returns the base before 'from' and the updates in the
 TEST_CASE("versions restore of a text rewrites only the changed middle, keeping formatting around it") {
   crdt::doc a(crdt::doc_options{5001, true});
   std::string long_text(1000, 'x');
-  capture(a, [&](crdt::transaction& t) {
+  transact_update(a, [&](crdt::transaction& t) {
     a.get_text("notes").insert(t, 0, "Title", {{"bold", crdt::any(true)}});
     a.get_text("notes").insert(t, 5, long_text, {{"bold", crdt::any(nullptr)}});
   });
   crdt::bytes version = a.encode_state_as_update();
-  capture(a, [&](crdt::transaction& t) {
+  transact_update(a, [&](crdt::transaction& t) {
     a.get_text("notes").insert(t, 505, "inserted");
     a.get_text("notes").remove(t, 1000, 3);
   });

@@ -1,6 +1,8 @@
 // Feedback entries in plans and comments on board elements, as CRDT changes.
 #include "tandem/domain/feedback.hpp"
 
+#include "tandem/domain/ydoc_util.hpp"
+
 namespace tandem::domain {
 
 namespace {
@@ -9,14 +11,6 @@ std::string meta_kind(crdt::doc& d) {
   auto k = d.get_map("meta").get("kind");
   if (!k || !k->is_any() || !k->as_any().is_string()) return "";
   return k->as_any().as_string();
-}
-
-crdt::bytes capture(crdt::doc& d, const std::function<void(crdt::transaction&)>& fn) {
-  crdt::bytes out;
-  auto id = d.on_update([&](crdt::bytes_view u, const void*) { out.assign(u.begin(), u.end()); });
-  d.transact(fn);
-  d.off_update(id);
-  return out;
 }
 
 }  // namespace
@@ -38,7 +32,7 @@ result<crdt::bytes> add_feedback(crdt::doc& plan, const feedback_entry& f) {
     }
     if (!found) return error{"no goal '" + f.goal_id + "' in this plan"};
   }
-  return capture(plan, [&](crdt::transaction& t) {
+  return transact_update(plan, [&](crdt::transaction& t) {
     auto arr = plan.get_array("feedback");
     auto e = arr.insert_map(t, arr.size());
     e.set(t, "author", f.author);
@@ -62,7 +56,7 @@ result<crdt::bytes> add_comment(crdt::doc& board, const comment_entry& c) {
   auto existing = element.get("comments");
   if (existing && !(existing->is_type() && existing->kind() == crdt::type_kind::array))
     return error{"element '" + c.element_id + "' has a 'comments' field that is not a list"};
-  return capture(board, [&](crdt::transaction& t) {
+  return transact_update(board, [&](crdt::transaction& t) {
     auto list = existing ? existing->as_array() : element.set_array(t, "comments");
     auto m = list.insert_map(t, list.size());
     m.set(t, "author", c.author);

@@ -85,4 +85,17 @@ std::string write_json(const boost::json::value& v, bool pretty) {
   return out;
 }
 
+result<std::string> string_field(const boost::json::object& o, std::string_view key, bool required,
+                                 std::size_t max, const std::string& where) {
+  auto it = o.find(key);
+  if (it == o.end() || it->value().is_null()) {
+    if (required) return error{where + ": missing \"" + std::string(key) + "\""};
+    return std::string();
+  }
+  if (!it->value().is_string()) return error{where + ": \"" + std::string(key) + "\" must be a string"};
+  if (it->value().get_string().size() > max)
+    return error{where + ": \"" + std::string(key) + "\" is longer than " + std::to_string(max) + " bytes"};
+  return std::string(it->value().get_string());
+}
+
 }  // namespace tandem::domain

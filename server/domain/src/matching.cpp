@@ -10,6 +10,7 @@
 #include <limits>
 #include <set>
 
+#include "tandem/domain/json_util.hpp"
 #include "tandem/domain/tz.hpp"
 
 namespace tandem::domain {
@@ -281,19 +282,6 @@ std::vector<int> solve_assignment(const std::vector<std::vector<std::int64_t>>& 
 
 namespace {
 
-result<std::string> get_string(const json::object& o, std::string_view key, bool required,
-                               const std::string& where) {
-  auto it = o.find(key);
-  if (it == o.end() || it->value().is_null()) {
-    if (required) return error{where + ": missing \"" + std::string(key) + "\""};
-    return std::string();
-  }
-  if (!it->value().is_string()) return error{where + ": \"" + std::string(key) + "\" must be a string"};
-  const auto& s = it->value().get_string();
-  if (s.size() > k_max_string) return error{where + ": \"" + std::string(key) + "\" is too long"};
-  return std::string(s);
-}
-
 result<std::vector<std::string>> get_strings(const json::object& o, std::string_view key,
                                              const std::string& where) {
   std::vector<std::string> out;
@@ -331,12 +319,12 @@ result<profile> parse_profile(const json::value& v, bool mentor, std::size_t ind
   if (!v.is_object()) return error{where + ": must be an object"};
   const auto& o = v.get_object();
   profile p;
-  auto id = get_string(o, "id", true, where);
+  auto id = string_field(o, "id", true, k_max_string, where);
   if (!id) return id.err();
   if (id->empty()) return error{where + ": \"id\" must not be empty"};
   p.id = *id;
   where += " ('" + p.id + "')";
-  auto name = get_string(o, "name", false, where);
+  auto name = string_field(o, "name", false, k_max_string, where);
   if (!name) return name.err();
   p.name = name->empty() ? p.id : *name;
   auto tags = get_strings(o, mentor ? "expertise" : "goals", where);
@@ -345,7 +333,7 @@ result<profile> parse_profile(const json::value& v, bool mentor, std::size_t ind
   auto langs = get_strings(o, "languages", where);
   if (!langs) return langs.err();
   p.languages = std::move(*langs);
-  auto tz = get_string(o, o.contains("timezone") ? "timezone" : "time_zone", true, where);
+  auto tz = string_field(o, o.contains("timezone") ? "timezone" : "time_zone", true, k_max_string, where);
   if (!tz) return tz.err();
   if (auto z = locate_zone(*tz); !z) return error{where + ": " + z.err().message};
   p.time_zone = *tz;
@@ -363,9 +351,9 @@ result<profile> parse_profile(const json::value& v, bool mentor, std::size_t ind
       auto d = parse_day(dit->value(), sw);
       if (!d) return d.err();
       s.day = *d;
-      auto st = get_string(so, "start", true, sw);
+      auto st = string_field(so, "start", true, k_max_string, sw);
       if (!st) return st.err();
-      auto en = get_string(so, "end", true, sw);
+      auto en = string_field(so, "end", true, k_max_string, sw);
       if (!en) return en.err();
       auto a1 = parse_hhmm(*st);
       if (!a1) return error{sw + ": " + a1.err().message};

@@ -219,13 +219,21 @@ result<std::vector<session>> session_service::list(std::string_view ws) const {
   return out;  // keys are zero-padded, so this is session-number order
 }
 
+namespace {
+// A session that must exist: its record, or an error naming it.
+result<session> existing(const session_service& svc, std::string_view ws, std::uint32_t number) {
+  auto cur = svc.get(ws, number);
+  if (!cur) return cur.err();
+  if (!cur->has_value()) return error{"no session " + std::to_string(number) + " in '" + std::string(ws) + "'"};
+  return std::move(**cur);
+}
+}  // namespace
+
 result<session> session_service::start(std::string_view ws, std::uint32_t number, time_ms now) {
   std::lock_guard lock(mu_);
-  auto cur = get(ws, number);
+  auto cur = existing(*this, ws, number);
   if (!cur) return cur.err();
-  if (!cur->has_value())
-    return error{"no session " + std::to_string(number) + " in '" + std::string(ws) + "'"};
-  session s = **cur;
+  session s = std::move(*cur);
   if (s.status == "ended") return error{"session " + std::to_string(number) + " has already ended"};
   if (s.status == "started") return s;
   auto info = store_.info(s.board);
@@ -245,11 +253,9 @@ result<session> session_service::start(std::string_view ws, std::uint32_t number
 result<session> session_service::end(std::string_view ws, std::uint32_t number, std::string_view author,
                                      time_ms now) {
   std::lock_guard lock(mu_);
-  auto cur = get(ws, number);
+  auto cur = existing(*this, ws, number);
   if (!cur) return cur.err();
-  if (!cur->has_value())
-    return error{"no session " + std::to_string(number) + " in '" + std::string(ws) + "'"};
-  session s = **cur;
+  session s = std::move(*cur);
   if (s.status == "ended") return s;
   if (s.status != "started") return error{"session " + std::to_string(number) + " has not started"};
   std::string label = session_version_label(s.number, s.date);

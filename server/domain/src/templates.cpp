@@ -2,14 +2,13 @@
 #include "tandem/domain/templates.hpp"
 
 #include "tandem/crdt/doc.hpp"
+#include "tandem/domain/ydoc_util.hpp"
 
 namespace tandem::domain {
 
 crdt::bytes make_plan_template(std::string_view title, std::string_view mentor, std::string_view mentee) {
   crdt::doc d;
-  crdt::bytes out;
-  auto id = d.on_update([&](crdt::bytes_view u, const void*) { out.assign(u.begin(), u.end()); });
-  d.transact([&](crdt::transaction& t) {
+  return transact_update(d, [&](crdt::transaction& t) {
     auto meta = d.get_map("meta");
     meta.set(t, "kind", "plan");
     meta.set(t, "title", title);
@@ -30,16 +29,12 @@ crdt::bytes make_plan_template(std::string_view title, std::string_view mentor, 
     d.get_array("checkins");
     d.get_array("feedback");
   });
-  d.off_update(id);
-  return out;
 }
 
 crdt::bytes make_session_board(std::string_view title, const std::vector<std::string>& agenda,
                                std::int64_t created_at_ms) {
   crdt::doc d;
-  crdt::bytes out;
-  auto id = d.on_update([&](crdt::bytes_view u, const void*) { out.assign(u.begin(), u.end()); });
-  d.transact([&](crdt::transaction& t) {
+  return transact_update(d, [&](crdt::transaction& t) {
     auto meta = d.get_map("meta");
     meta.set(t, "kind", "board");
     meta.set(t, "title", title);
@@ -79,8 +74,6 @@ crdt::bytes make_session_board(std::string_view title, const std::vector<std::st
     // Explicit bold:null, since an insert without attributes inherits the formatting before it.
     if (!rest.empty()) body.insert(t, body.size(), rest, crdt::any::object{{"bold", crdt::any(nullptr)}});
   });
-  d.off_update(id);
-  return out;
 }
 
 }  // namespace tandem::domain

@@ -6,6 +6,7 @@
 
 #include "tandem/crdt/lib0.hpp"
 #include "tandem/domain/workspace.hpp"
+#include "tandem/domain/ydoc_util.hpp"
 
 namespace tandem::domain {
 
@@ -344,9 +345,7 @@ result<crdt::bytes> apply_restore(crdt::doc& current, crdt::bytes_view version_s
   };
   add_roots(target);   // the version decides the kind of its roots
   add_roots(current);  // roots only the current doc has are emptied
-  crdt::bytes out;
-  auto id = current.on_update([&](crdt::bytes_view u, const void*) { out.assign(u.begin(), u.end()); });
-  current.transact([&](crdt::transaction& t) {
+  return transact_update(current, [&](crdt::transaction& t) {
     for (const auto& [name, kind] : kinds) {
       switch (kind) {
         case root_kind::map:
@@ -361,8 +360,6 @@ result<crdt::bytes> apply_restore(crdt::doc& current, crdt::bytes_view version_s
       }
     }
   });
-  current.off_update(id);
-  return out;
 }
 
 result<storage::version_info> version_service::save(std::string_view doc_name, std::string_view label,

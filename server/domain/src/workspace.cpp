@@ -9,6 +9,7 @@
 #include <random>
 
 #include "tandem/domain/templates.hpp"
+#include "tandem/domain/json_util.hpp"
 #include "tandem/domain/tz.hpp"
 
 namespace tandem::domain {
@@ -87,32 +88,19 @@ json::value person_json(const person& p) {
   return json::object{{"id", p.id}, {"name", p.name}, {"time_zone", p.time_zone}};
 }
 
-result<std::string> str_field(const json::object& o, std::string_view key, bool required, std::size_t max,
-                              const std::string& where) {
-  auto it = o.find(key);
-  if (it == o.end() || it->value().is_null()) {
-    if (required) return error{where + ": missing \"" + std::string(key) + "\""};
-    return std::string();
-  }
-  if (!it->value().is_string()) return error{where + ": \"" + std::string(key) + "\" must be a string"};
-  if (it->value().get_string().size() > max)
-    return error{where + ": \"" + std::string(key) + "\" is longer than " + std::to_string(max) + " bytes"};
-  return std::string(it->value().get_string());
-}
-
 result<person> parse_person(const json::value& v, const std::string& where) {
   if (!v.is_object()) return error{where + ": must be an object {name, time_zone}"};
   const auto& o = v.get_object();
   person p;
-  auto name = str_field(o, "name", true, 200, where);
+  auto name = string_field(o, "name", true, 200, where);
   if (!name) return name.err();
   if (name->empty()) return error{where + ": \"name\" must not be empty"};
   p.name = *name;
-  auto id = str_field(o, "id", false, 64, where);
+  auto id = string_field(o, "id", false, 64, where);
   if (!id) return id.err();
   p.id = id->empty() ? slug(p.name) : *id;
   if (!valid_person_id(p.id)) return error{where + ": \"id\" must be 1-64 of [a-z0-9._-]"};
-  auto tz = str_field(o, "time_zone", false, 64, where);
+  auto tz = string_field(o, "time_zone", false, 64, where);
   if (!tz) return tz.err();
   p.time_zone = tz->empty() ? "UTC" : *tz;
   if (auto z = locate_zone(p.time_zone); !z) return error{where + ": " + z.err().message};
@@ -177,16 +165,16 @@ result<workspace> parse_workspace(const json::value& v) {
   if (!v.is_object()) return error{"workspace must be a JSON object"};
   const auto& o = v.get_object();
   workspace w;
-  auto title = str_field(o, "title", true, 200, "workspace");
+  auto title = string_field(o, "title", true, 200, "workspace");
   if (!title) return title.err();
   if (title->empty()) return error{"workspace: \"title\" must not be empty"};
   w.title = *title;
-  auto id = str_field(o, "id", false, 64, "workspace");
+  auto id = string_field(o, "id", false, 64, "workspace");
   if (!id) return id.err();
   w.id = id->empty() ? slug(w.title) : *id;
   if (!valid_workspace_id(w.id))
     return error{"workspace: \"id\" must be 1-64 of [A-Za-z0-9._~-] without \"..\""};
-  auto link = str_field(o, "meeting_link", false, 2000, "workspace");
+  auto link = string_field(o, "meeting_link", false, 2000, "workspace");
   if (!link) return link.err();
   w.meeting_link = *link;
   const auto* mentor = o.if_contains("mentor");
