@@ -28,12 +28,16 @@ struct branch {
   bool markers_on = false;  // _searchMarker !== null
   std::vector<search_marker> markers;
   bool markers_clean = true;     // see update_marker_changes
+  std::vector<std::uint8_t> marker_order;  // see find_marker (text.cpp)
+  bool marker_order_ok = true;
   bool ever_formatted = false;  // a format item was ever integrated here (has_formatting can be reset)
 
   void clear_markers() {
     for (auto& m : markers) --m.p->marker_refs;
     markers.clear();
     markers_clean = true;
+    marker_order.clear();
+    marker_order_ok = true;
   }
 
   void map_set(const std::string* k, item* v) {

@@ -447,6 +447,7 @@ bool doc_impl::merge_with(item* l, item* r) {
         if (m.p == r) {
           m.p = l;
           parent->markers_clean = false;  // l's flag may be unset
+          parent->marker_order_ok = false;
           --r->marker_refs;
           ++l->marker_refs;
           if (!l->deleted && l->countable()) m.index -= l->length;

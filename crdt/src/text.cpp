@@ -9,9 +9,35 @@ namespace tandem::crdt::detail {
 namespace {
 std::uint64_t g_marker_timestamp = 0;  // globalSearchMarkerTimestamp
 constexpr std::size_t max_search_marker = 80;
-static_assert(max_search_marker < 128, "find_marker packs a marker's position in 7 bits");
+static_assert(max_search_marker < 256, "marker positions are kept in bytes");
 const any k_null_any{nullptr};
 
+// branch::marker_order lists marker positions by ascending index (equal indexes in any order).
+// Shifting by updateMarkerChanges keeps that order; single changes reposition one entry; the
+// rest marks it stale and the next search sorts again.
+void order_rebuild(branch* b) {
+  auto& o = b->marker_order;
+  const auto& ms = b->markers;
+  o.resize(ms.size());
+  for (std::size_t i = 0; i < o.size(); ++i) o[i] = static_cast<std::uint8_t>(i);
+  std::sort(o.begin(), o.end(), [&](std::uint8_t x, std::uint8_t y) { return ms[x].index < ms[y].index; });
+  b->marker_order_ok = true;
+}
+
+void order_place(branch* b, std::size_t pos) {
+  auto& o = b->marker_order;
+  const auto& ms = b->markers;
+  auto at = std::lower_bound(o.begin(), o.end(), ms[pos].index,
+                             [&](std::uint8_t x, std::uint64_t v) { return ms[x].index < v; });
+  o.insert(at, static_cast<std::uint8_t>(pos));
+}
+
+void order_reposition(branch* b, std::size_t pos) {  // markers[pos].index changed
+  if (!b->marker_order_ok) return;
+  auto& o = b->marker_order;
+  o.erase(std::find(o.begin(), o.end(), static_cast<std::uint8_t>(pos)));
+  order_place(b, pos);
+}
 // branch::markers_clean: every marker's item is live, countable and flagged, so that
 // updateMarkerChanges would leave all of them where they are (see update_marker_changes).
 bool marker_spot_clean(const item* p) { return !p->deleted && p->countable(); }
@@ -33,40 +59,52 @@ search_marker* mark_position(branch* b, item* p, std::uint64_t index) {
     for (auto& m : b->markers)
       if (m.timestamp < oldest->timestamp) oldest = &m;
     overwrite_marker(b, *oldest, p, index);
+    order_reposition(b, static_cast<std::size_t>(oldest - b->markers.data()));
     return oldest;
   }
   p->marker = true;
   ++p->marker_refs;
   if (!marker_spot_clean(p)) b->markers_clean = false;
   b->markers.push_back({p, index, g_marker_timestamp++});
+  if (b->marker_order_ok) order_place(b, b->markers.size() - 1);
   return &b->markers.back();
 }
 
 std::uint64_t absdiff(std::uint64_t a, std::uint64_t b) { return a > b ? a - b : b - a; }
+
 }  // namespace
 
 search_marker* find_marker(branch* b, std::uint64_t index) {
   if (!b->start || index == 0 || !b->markers_on) return nullptr;
   search_marker* marker = nullptr;
   if (!b->markers.empty()) {
-    // JS reduce((a, b) => |i-a| < |i-b| ? a : b) = the last marker at minimal distance.
-    // One key per marker, distance above and (127 - position) below, so the smallest key is
-    // that marker (distances are below 2^53: indexes are JS safe integers; clamped anyway).
+    // JS reduce((a, b) => |i-a| < |i-b| ? a : b) = the last marker at minimal distance: the
+    // markers at minimal distance are those with the largest index below `index` or those with
+    // the smallest index at or above it (or both on a tie); of them, the highest position.
+    if (!b->marker_order_ok) order_rebuild(b);
     const auto& ms = b->markers;
-    const std::size_t n = ms.size();
-    constexpr std::uint64_t max_d = (std::uint64_t{1} << 56) - 1;
-    std::uint64_t k0 = ~0ull, k1 = ~0ull;
-    std::size_t i = 0;
-    auto key = [&](std::size_t j) {
-      std::uint64_t d = std::min(absdiff(index, ms[j].index), max_d);
-      return (d << 7) | (127 - j);
+    const auto& o = b->marker_order;
+    const std::size_t n = o.size();
+    auto at = [&](std::size_t k) { return ms[o[k]].index; };
+    std::size_t lb = static_cast<std::size_t>(
+        std::lower_bound(o.begin(), o.end(), index, [&](std::uint8_t x, std::uint64_t v) { return ms[x].index < v; }) -
+        o.begin());
+    std::uint64_t bestd = ~0ull;
+    std::size_t best = 0;
+    auto consider = [&](std::uint64_t d, std::size_t pos) {
+      if (d < bestd || (d == bestd && pos > best)) {
+        bestd = d;
+        best = pos;
+      }
     };
-    for (; i + 2 <= n; i += 2) {
-      k0 = std::min(k0, key(i));
-      k1 = std::min(k1, key(i + 1));
+    if (lb < n) {
+      const std::uint64_t v = at(lb);
+      for (std::size_t k = lb; k < n && at(k) == v; ++k) consider(v - index, o[k]);
     }
-    if (i < n) k0 = std::min(k0, key(i));
-    const std::size_t best = 127 - static_cast<std::size_t>(std::min(k0, k1) & 127);
+    if (lb > 0) {
+      const std::uint64_t v = at(lb - 1);
+      for (std::size_t k = lb; k > 0 && at(k - 1) == v; --k) consider(index - v, o[k - 1]);
+    }
     marker = &b->markers[best];
   }
   item* p = b->start;
@@ -94,6 +132,7 @@ search_marker* find_marker(branch* b, std::uint64_t index) {
   if (marker && static_cast<double>(absdiff(marker->index, pindex)) <
                     static_cast<double>(p->parent->length) / static_cast<double>(max_search_marker)) {
     overwrite_marker(b, *marker, p, pindex);
+    order_reposition(b, static_cast<std::size_t>(marker - b->markers.data()));
     return marker;
   }
   return mark_position(b, p, pindex);
@@ -121,6 +160,7 @@ void update_marker_changes(branch* b, std::uint64_t index, std::int64_t len) {
   }
   // After this pass every remaining marker is on a live countable item that it flagged last.
   b->markers_clean = true;
+  b->marker_order_ok = false;
   for (std::size_t i = ms.size(); i-- > 0;) {
     auto& m = ms[i];
     if (len > 0) {
