@@ -264,17 +264,23 @@ class Shell {
       banner.dataset.position = String(k)
     }
     const stop = () => { clearTimeout(timer); timer = 0; play.textContent = '▶'; play.setAttribute('aria-label', 'Play') }
+    // Playback runs on a clock: every tick spends tick × speed ms of log time (pauses capped).
+    const TICK = 50
+    let budget = 0
     const step = () => {
-      if (!st.wrap.isConnected) { stop(); return }
-      if (tl.position >= n) { stop(); return }
-      tl.seek(tl.position + 1); show()
-      timer = setTimeout(step, Math.max(25, tl.delayAfter(tl.position, Number(speed.value))))
+      if (!st.wrap.isConnected || tl.position >= n) { stop(); return }
+      budget += TICK * Number(speed.value)
+      const next = tl.advance(budget)
+      budget = next.budget
+      if (next.position !== tl.position) { tl.seek(next.position); show() }
+      timer = setTimeout(step, TICK)
     }
     play.addEventListener('click', () => {
       if (timer) { stop(); return }
       if (tl.position >= n) { tl.seek(0); show() }
+      budget = 0
       play.textContent = '⏸'; play.setAttribute('aria-label', 'Pause')
-      timer = setTimeout(step, 25)
+      timer = setTimeout(step, TICK)
     })
     slider.addEventListener('input', () => { stop(); tl.seek(Number(slider.value)); show() })
     const destroyStatic = st.destroy

@@ -90,11 +90,21 @@ export class ReplayTimeline {
     try { Y.applyUpdate(this.doc, update, 'replay') } catch { this.errors++ }
   }
 
-  /** Milliseconds to wait before showing position k+1 when playing at `speed`. */
-  delayAfter (k, speed = 1, maxGap = 1500) {
-    if (k <= 0 || k >= this.updates.length) return 0
-    const gap = this.updates[k].time - this.updates[k - 1].time
-    return Math.max(0, Math.min(gap, maxGap)) / Math.max(0.01, speed)
+  /**
+   * Playback step: spends `budget` ms of (capped) log time from the current position and
+   * returns { position, budget } — how far the log gets and the time left over, so a burst of
+   * changes (one stroke) plays together and long pauses last at most `maxGap`.
+   */
+  advance (budget, maxGap = 1500) {
+    let k = this.position
+    let left = budget
+    while (k < this.updates.length) {
+      const gap = k === 0 ? 0 : Math.max(0, Math.min(this.updates[k].time - this.updates[k - 1].time, maxGap))
+      if (gap > left) break
+      left -= gap
+      k++
+    }
+    return { position: k, budget: k >= this.updates.length ? 0 : left }
   }
 
   destroy () { this.doc?.destroy(); this.doc = null }

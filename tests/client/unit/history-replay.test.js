@@ -117,7 +117,19 @@ describe('ReplayTimeline', () => {
     tl.seekTime(1250); expect(tl.position).toBe(3)
     expect(tl.timeAt(0)).toBe(1000); expect(tl.timeAt(3)).toBe(1200)
     expect(tl.startTime).toBe(1000); expect(tl.endTime).toBe(1000 + (framed.length - 1) * 100)
-    expect(tl.delayAfter(1, 1)).toBe(100); expect(tl.delayAfter(1, 4)).toBe(25)
-    expect(tl.delayAfter(0)).toBe(0)
+  })
+
+  it('plays bursts together and caps long pauses', () => {
+    const times = [0, 10, 20, 30, 5000, 5010, 60000]
+    const ups = times.map((time, i) => ({ seq: i + 1, time, update: updates[i] }))
+    const tl = new ReplayTimeline({ base: new Uint8Array([0, 0]), updates: ups })
+    let r = tl.advance(0)
+    expect(r.position).toBe(1) // the first change shows at once
+    r = tl.advance(35); expect(r).toEqual({ position: 4, budget: 5 })
+    tl.seek(4)
+    r = tl.advance(1000, 1500); expect(r).toEqual({ position: 4, budget: 1000 }) // 4970 ms pause capped to 1500
+    r = tl.advance(1510, 1500); expect(r).toEqual({ position: 6, budget: 0 })
+    tl.seek(6)
+    r = tl.advance(1500, 1500); expect(r).toEqual({ position: 7, budget: 0 }) // the end
   })
 })
