@@ -141,7 +141,7 @@ class Shell {
     this.view = null
     if (r.kind === 'sessions') {
       this.boardDoc?.destroy(); this.boardDoc = null
-      this.view = mountSessions(this.main, { api: this.api, workspace: this.workspace, readOnly: this.readOnly, onOpenBoard: (s, o) => this.openSessionBoard(s, o) })
+      this.view = mountSessions(this.main, { api: this.api, workspace: this.workspace, readOnly: this.readOnly, onOpenBoard: (s, o) => this.openSessionBoard(s, o), onReplay: s => this.replaySession(s) })
     } else if (r.kind === 'board') {
       const name = `${this.workspace}/board/${r.n}`
       if (this.boardDoc?.name !== name) {
@@ -234,12 +234,24 @@ class Shell {
     document.getElementById('back-to-live')?.focus()
   }
 
-  async startReplay (target) {
+  /** Replay of a session's board over the session's time (from its start to its end). */
+  replaySession (s) {
+    const m = /\/board\/(\d+)$/.exec(String(s?.board ?? ''))
+    if (!m) { toast('This session has no board.', 'error'); return }
+    const target = { docName: `${this.workspace}/board/${m[1]}`, docTitle: `Board ${m[1]}`, kind: 'board', n: m[1] }
+    const opts = { from: Number(s.started_at) > 0 ? Number(s.started_at) : undefined, to: s.status === 'ended' && Number(s.ended_at) > 0 ? Number(s.ended_at) : undefined, label: s.title || `Session ${s.number}` }
+    const go = () => this.startReplay(target, opts)
+    if (location.hash === '#board/' + m[1]) go()
+    else { window.addEventListener('hashchange', go, { once: true }); location.hash = '#board/' + m[1] }
+  }
+
+  async startReplay (target, { from, to, label } = {}) {
     let tl, got
     try {
-      got = await this.api.replay(target.docName)
+      got = await this.api.replay(target.docName, from, to)
       tl = new ReplayTimeline(decodeReplay(got.bytes))
     } catch (e) { toast(`Replay is not available: ${e.message}`, 'error'); return }
+    if (this.historyTarget()?.docName !== target.docName) return // the user went elsewhere meanwhile
     // The server says when the start is a compacted snapshot or the log was cut at its limit.
     const notes = [got.compacted ? 'older history was compacted: the replay starts from that state' : '', got.truncated ? 'only the first part of a very long log' : ''].filter(Boolean)
     const n = tl.length
@@ -249,7 +261,7 @@ class Shell {
     const play = h('button', { type: 'button', id: 'replay-play', 'aria-label': 'Play' }, '▶')
     const speed = h('select', { id: 'replay-speed', 'aria-label': 'Replay speed' }, ...[1, 4, 16].map(x => h('option', { value: x }, `${x}×`)))
     const banner = h('div', { class: 'static-banner replay-bar', id: 'replay-bar', role: 'group', 'aria-label': `Replay of ${target.docTitle}` },
-      h('strong', {}, 'Replay — read-only'), play, slider, timeOut, count, speed, this.backToLiveButton(),
+      h('strong', {}, `Replay${label ? ' of ' + label : ''} — read-only`), play, slider, timeOut, count, speed, this.backToLiveButton(),
       notes.length ? h('span', { class: 'muted', id: 'replay-note' }, `Note: ${notes.join('; ')}.`) : null)
     const st = this.showStatic(target, tl.doc, banner)
     tl.onNewDoc = d => st.remount(d)

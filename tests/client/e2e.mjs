@@ -439,6 +439,22 @@ const cases = {
     await v.page.waitForSelector(`${row}[data-status="ended"]`)
     check(await v.page.$('#session-schedule, .session-start, .session-end') === null && await v.page.$(`${row} a.session-pdf`) !== null, 'a viewer sees the list and the PDF link, without schedule/start/end')
     await snap(v.page, 'viewer-sessions')
+    // The ended session's Replay plays its board over the session's time.
+    await m.page.click(`${row} .session-replay`)
+    await m.page.waitForSelector('#replay-bar #replay-slider')
+    check((await m.page.textContent('#replay-bar strong')).includes('Session 1'), 'the replay bar names the session')
+    const rmax = Number(await m.page.getAttribute('#replay-slider', 'max'))
+    const seekTo = k => m.page.$eval('#replay-slider', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input', { bubbles: true })) }, k)
+    const strokeCount = () => m.page.$$eval('#board-canvas [data-type="stroke"]', els => els.length)
+    await seekTo(0)
+    await waitFor(async () => (await strokeCount()) === 0, 'the session replay to start without the stroke')
+    await seekTo(rmax)
+    await waitFor(async () => (await strokeCount()) === 1 && (await stickyTexts(m.page)).includes('Board note 8842'), 'the session replay to end with the stroke and the sticky')
+    await snap(m.page, 'session-replay-end')
+    console.log(`ok: the session replay runs over ${rmax} changes from none to the stroke and sticky`)
+    await m.page.click('#back-to-live')
+    await m.page.click('a.tab[href="#sessions"]')
+    await m.page.waitForSelector('#session-agenda')
     // Session 2's board number is already in use (the mentee drew on "Board 2" before): the
     // server keeps that board as it is, and the app adds the agenda frame beside the drawing.
     await e.page.goto(e.page.url().replace(/#.*$/, '#board/2'))

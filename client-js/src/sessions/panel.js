@@ -7,7 +7,7 @@ import { browserZone, knownZones, sessionTimes, todayIn, isValidZone } from './t
 
 const STATE_LABEL = { scheduled: 'Scheduled', started: 'In progress', ended: 'Ended' }
 
-export function mountSessions (parent, { api, workspace, readOnly, onOpenBoard }) {
+export function mountSessions (parent, { api, workspace, readOnly, onOpenBoard, onReplay }) {
   const zone = browserZone()
   const list = h('ol', { class: 'sessions', id: 'sessions-list', 'aria-label': 'Sessions', reversed: true })
   const status = h('p', { class: 'muted', id: 'sessions-status', role: 'status', 'aria-live': 'polite' }, 'Loading sessions…')
@@ -70,10 +70,12 @@ export function mountSessions (parent, { api, workspace, readOnly, onOpenBoard }
     }
     if (s.status === 'started') {
       actions.push(h('button', { type: 'button', class: 'session-open', 'aria-label': `Open the board of session ${n}`, onclick: () => onOpenBoard(s) }, 'Open board'))
+      actions.push(h('button', { type: 'button', class: 'session-replay', 'aria-label': `Replay the board of session ${n} so far`, onclick: () => onReplay(s) }, 'Replay'))
       if (!readOnly) actions.push(h('button', { type: 'button', class: 'session-end', 'aria-label': `End session ${n}`, onclick: e => end(n, e.currentTarget) }, 'End'))
     }
     if (s.status === 'ended') {
       if (s.board) actions.push(h('button', { type: 'button', class: 'session-open', 'aria-label': `Open the board of session ${n}`, onclick: () => onOpenBoard(s) }, 'Board'))
+      if (s.board) actions.push(h('button', { type: 'button', class: 'session-replay', 'aria-label': `Replay the board of session ${n}`, onclick: () => onReplay(s) }, 'Replay'))
       if (s.has_pdf) actions.push(h('a', { class: 'button session-pdf', href: api.sessionPdfUrl(workspace, n), download: `${workspace}-session-${n}.pdf`, 'aria-label': `Download the PDF of session ${n}` }, 'PDF'))
       else actions.push(h('span', { class: 'muted' }, 'PDF not available'))
     }
