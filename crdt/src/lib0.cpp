@@ -135,12 +135,7 @@ void encoder::write_any(const any& root) {
 
 // ---------------------------------------------------------------------------------------------
 
-std::uint8_t decoder::read_u8() {
-  if (pos_ >= buf_.size()) fail("unexpected end of data");
-  return buf_[pos_++];
-}
-
-std::uint64_t decoder::read_var_uint() {
+std::uint64_t decoder::read_var_uint_long() {
   std::size_t start = pos_;
   std::uint64_t num = 0;
   unsigned shift = 0;

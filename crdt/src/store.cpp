@@ -104,11 +104,17 @@ std::size_t struct_list::find(std::uint64_t clock) const {
   // zero-length struct there, which yjs accepts and keeps).
   const entry& last = blocks_.back().back();
   if (last.clock == clock) return size_ - 1;
-  // Clocks are contiguous, so the struct holding `clock` is the last one starting at or before
-  // it (zero-length structs start where their successor starts and come before it).
-  auto bi = std::upper_bound(first_clock_.begin(), first_clock_.end(), clock);
-  if (bi == first_clock_.begin()) return npos;
-  std::size_t b = static_cast<std::size_t>(bi - first_clock_.begin()) - 1;
+  // The struct holding `clock` is unique (clocks are contiguous), so checking the last one
+  // first, as integrating an update in clock order mostly asks for, finds the same struct.
+  if (last.clock < clock) return clock < last.clock + last.it->length ? size_ - 1 : npos;
+  // Otherwise it is the last struct starting at or before `clock` (zero-length structs start
+  // where their successor starts and come before it): in the last block starting there.
+  std::size_t b = hint_;
+  if (!(b < blocks_.size() && first_clock_[b] <= clock && (b + 1 == blocks_.size() || clock < first_clock_[b + 1]))) {
+    auto bi = std::upper_bound(first_clock_.begin(), first_clock_.end(), clock);
+    if (bi == first_clock_.begin()) return npos;
+    b = static_cast<std::size_t>(bi - first_clock_.begin()) - 1;
+  }
   const auto& v = blocks_[b];
   auto ei = std::upper_bound(v.begin(), v.end(), clock, [](std::uint64_t c, const entry& e) { return c < e.clock; });
   std::size_t o = static_cast<std::size_t>(ei - v.begin()) - 1;  // ei > begin: v[0].clock <= clock

@@ -55,9 +55,15 @@ class encoder {
 class decoder {
  public:
   explicit decoder(bytes_view buf) : buf_(buf) {}
-  std::uint8_t read_u8();
+  std::uint8_t read_u8() {
+    if (pos_ >= buf_.size()) fail("unexpected end of data");
+    return buf_[pos_++];
+  }
   /// Throws past 2^53 - 1 (JavaScript safe integer) or on a truncated number.
-  std::uint64_t read_var_uint();
+  std::uint64_t read_var_uint() {
+    if (pos_ < buf_.size() && buf_[pos_] < 0x80) return buf_[pos_++];
+    return read_var_uint_long();
+  }
   /// Returns the value; negative_zero (if given) is set when the encoding was -0.
   std::int64_t read_var_int(bool* negative_zero = nullptr);
   std::string read_var_string();
@@ -78,6 +84,7 @@ class decoder {
   [[noreturn]] void fail_at(const std::string& what, std::size_t at) const { throw decode_error(what, at); }
 
  private:
+  std::uint64_t read_var_uint_long();
   bytes_view buf_;
   std::size_t pos_ = 0;
 };
