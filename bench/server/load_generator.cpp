@@ -7,6 +7,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -17,6 +19,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -162,6 +165,30 @@ long rss_kib(long pid) {
   while (std::getline(f, line))
     if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
   return -1;
+}
+
+// User + system CPU seconds of a process so far (-1 when unreadable): the box is shared, so
+// CPU per delivery compares servers better than wall-clock throughput does.
+double cpu_seconds(long pid) {
+  if (pid <= 0) return -1;
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const auto close = all.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(all.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {  // fields 14 and 15 (1-based) are utime and stime
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+double self_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 struct room_state {
@@ -490,6 +517,7 @@ int main(int argc, char** argv) {
   auto settle_until = clock_type::now() + std::chrono::milliseconds(static_cast<long>(o.settle * 1000));
   while (clock_type::now() < settle_until) io.run_for(settle_until - clock_type::now());
   long rss_connected = rss_kib(o.server_pid);
+  const double server_cpu0 = cpu_seconds(o.server_pid), gen_cpu0 = self_cpu_seconds();
 
   // Writers write; readers time the arrivals.
   std::size_t per_writer = static_cast<std::size_t>(o.duration * o.rate);
@@ -517,6 +545,8 @@ int main(int argc, char** argv) {
     write_s = std::chrono::duration<double>(std::min(clock_type::now(), deadline) - start).count();
   }
   long rss_after = rss_kib(o.server_pid);
+  const double server_cpu1 = cpu_seconds(o.server_pid), gen_cpu1 = self_cpu_seconds();
+  const double server_cpu_s = server_cpu0 >= 0 && server_cpu1 >= 0 ? server_cpu1 - server_cpu0 : -1;
 
   std::size_t readers_synced = 0;
   for (auto& c : clients) readers_synced += (!c->is_writer() && c->synced()) ? 1 : 0;
@@ -542,7 +572,9 @@ int main(int argc, char** argv) {
      << ",\"latency_ms_p50\":" << pct(lat, 0.5) << ",\"latency_ms_p99\":" << pct(lat, 0.99)
      << ",\"latency_ms_max\":" << pct(lat, 1.0) << ",\"rss_kib_before\":" << rss_before
      << ",\"rss_kib_connected\":" << rss_connected << ",\"rss_kib_after\":" << rss_after
-     << ",\"rss_kib_per_connection\":" << per_conn_kib << "}";
+     << ",\"rss_kib_per_connection\":" << per_conn_kib << ",\"server_cpu_s\":" << server_cpu_s
+     << ",\"generator_cpu_s\":" << (gen_cpu1 - gen_cpu0) << ",\"server_cpu_us_per_delivery\":"
+     << (server_cpu_s >= 0 && st.delivered > 0 ? server_cpu_s * 1e6 / static_cast<double>(st.delivered) : -1) << "}";
   std::cout << js.str() << std::endl;
   return st.failed > 0 ? 1 : 0;
 }

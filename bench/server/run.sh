@@ -70,14 +70,16 @@ if [ $quick = 1 ]; then
   W_ROOMS="--rooms 100 --clients 3 --writers 1 --rate 2 --duration 3"
   W_IDLE="--rooms 100 --clients 10 --writers 0 --settle 2"
   W_SATURATE="--rooms 20 --clients 11 --writers 1 --rate 200 --duration 3"
+  W_MAX="--rooms 20 --clients 11 --writers 1 --rate 800 --duration 3"
 else
   W_FANOUT="--rooms 1 --clients 51 --writers 1 --rate 100 --duration 20"
   W_ROOMS="--rooms 500 --clients 3 --writers 1 --rate 2 --duration 20"
   W_IDLE="--rooms 1000 --clients 10 --writers 0 --settle 3"
   W_SATURATE="--rooms 20 --clients 11 --writers 1 --rate 500 --duration 10"
+  W_MAX="--rooms 20 --clients 11 --writers 1 --rate 2000 --duration 10"
 fi
-for w in fanout rooms saturate idle; do
-  case $w in fanout) args=$W_FANOUT;; rooms) args=$W_ROOMS;; saturate) args=$W_SATURATE;; idle) args=$W_IDLE;; esac
+for w in fanout rooms saturate max idle; do
+  case $w in fanout) args=$W_FANOUT;; rooms) args=$W_ROOMS;; saturate) args=$W_SATURATE;; max) args=$W_MAX;; idle) args=$W_IDLE;; esac
   for s in $servers; do
     start_server "$s"
     echo "== $w on $s (port $port): $args"
@@ -85,7 +87,8 @@ for w in fanout rooms saturate idle; do
     echo "$out"
     store=""
     [ "${s%-relaxed}" = tandem ] && store=$(grep -o '(store [a-z]*' "$work/tandem.log" | head -n 1 | cut -d' ' -f2)
-    [ -n "$out" ] && echo "{\"workload\":\"$w\",\"server\":\"$s\",\"store\":\"$store\",\"args\":\"$args\",\"result\":$out}" >> "$results"
+    load=$(cut -d' ' -f1-3 /proc/loadavg)
+    [ -n "$out" ] && echo "{\"workload\":\"$w\",\"server\":\"$s\",\"store\":\"$store\",\"args\":\"$args\",\"load\":\"$load\",\"result\":$out}" >> "$results"
     if ! kill -0 "$pid" 2>/dev/null; then echo "warning: $s died during $w" >&2; fi
     stop_server
   done
