@@ -7,6 +7,12 @@
 #include <algorithm>
 #include <chrono>
 #include <ctime>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
 #include <tandem/domain/api.hpp>
 #include <tandem/storage/store.hpp>
 
@@ -56,6 +62,51 @@ std::string query(const http::request& req, const char* k) {
   auto it = req.query.find(k);
   return it == req.query.end() ? std::string() : it->second;
 }
+
+// Runs the update-producing requests of one document one at a time, each until its update
+// has gone through the room. Each reads the stored document, so the next one must see the
+// previous one's change: two first comments on an element would otherwise both create its
+// comment list, and every list but one would be lost.
+class per_doc_queue : public std::enable_shared_from_this<per_doc_queue> {
+ public:
+  // `job(done)` must call `done()` exactly once, when it has finished.
+  using job = std::function<void(std::function<void()> done)>;
+
+  void run(const std::string& doc, job j) {
+    {
+      std::lock_guard lock(mu_);
+      auto& q = queues_[doc];
+      q.push_back(std::move(j));
+      if (q.size() > 1) return;  // the running job starts this one when it is done
+    }
+    start(doc);
+  }
+
+ private:
+  void start(const std::string& doc) {
+    job j;
+    {
+      std::lock_guard lock(mu_);
+      j = queues_.at(doc).front();
+    }
+    j([self = shared_from_this(), doc] { self->finish(doc); });
+  }
+  void finish(const std::string& doc) {
+    {
+      std::lock_guard lock(mu_);
+      auto it = queues_.find(doc);
+      it->second.pop_front();
+      if (it->second.empty()) {
+        queues_.erase(it);
+        return;
+      }
+    }
+    start(doc);
+  }
+
+  std::mutex mu_;
+  std::unordered_map<std::string, std::deque<job>> queues_;
+};
 
 }  // namespace
 
@@ -307,18 +358,25 @@ std::shared_ptr<void> install_domain_routes(doc_store& store, http::router& rout
 
   // Handlers whose result is an update to apply through the room before answering.
   using ujob = std::function<domain::api_response(const domain::caller&, const http::request&, const http::params&)>;
-  auto uroute = [&router, &hooks](const char* method, const char* pattern, ujob fn) {
-    router.add(method, pattern, [&hooks, fn = std::move(fn)](const http::request& req, const http::params& params, http::responder respond) {
+  auto queue = std::make_shared<per_doc_queue>();
+  auto uroute = [&router, &hooks, queue](const char* method, const char* pattern, ujob fn) {
+    router.add(method, pattern, [&hooks, queue, fn = std::move(fn)](const http::request& req, const http::params& params, http::responder respond) {
       auto a = hooks.authenticate(req);
       if (auto* r = std::get_if<http::response>(&a)) return respond(std::move(*r));
       auto c = to_caller(std::get<auth::claims>(a));
       const std::string doc = params.at("doc");
-      hooks.run_blocking([&hooks, fn, c, req, doc, params, respond = std::move(respond)] {
-        auto r = fn(c, req, params);
-        if (r.status / 100 != 2) return respond(to_http(std::move(r)));
-        hooks.apply_update(doc, std::move(r.body), [respond](status s) {
-          if (!s) return respond(http::json_error(s.err().code ? s.err().code : 500, s.err().message));
-          respond(http::json_response(200, R"({"ok":true})"));
+      queue->run(doc, [&hooks, fn, c, req, doc, params, respond = std::move(respond)](std::function<void()> done) {
+        hooks.run_blocking([&hooks, fn, c, req, doc, params, respond, done] {
+          auto r = fn(c, req, params);
+          if (r.status / 100 != 2) {
+            respond(to_http(std::move(r)));
+            return done();
+          }
+          hooks.apply_update(doc, std::move(r.body), [respond, done](status s) {
+            if (!s) respond(http::json_error(s.err().code ? s.err().code : 500, s.err().message));
+            else respond(http::json_response(200, R"({"ok":true})"));
+            done();
+          });
         });
       });
     });

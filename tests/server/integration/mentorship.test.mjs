@@ -416,3 +416,28 @@ test('feedback posted over REST appears in the plan of a connected client', asyn
   await sleep(200)
   assert.equal(c.doc.getArray('feedback').length, before + 1, 'refused feedback changed the plan')
 })
+
+test('comments posted at the same moment on an element without comments all land', async () => {
+  const w = await createWorkspace('Comments')
+  const s = await api('POST', `/api/workspaces/${w.id}/sessions`, w.mentor.token,
+    { date: '2026-12-03', time: '10:00', time_zone: 'Europe/Berlin', agenda: ['Sketch'] })
+  assert.equal(s.status, 201, `schedule answered ${s.status}: ${s.text}`)
+  const st = await api('POST', `/api/workspaces/${w.id}/sessions/${s.json.number}/start`, w.mentor.token)
+  assert.equal(st.status, 200, `start answered ${st.status}: ${st.text}`)
+  const c = client(st.json.board, w.mentor.token)
+  await waitSynced(c)
+  await waitFor(() => c.doc.getMap('elements').size > 0, 5000, 'session board template')
+  const [elementId] = [...c.doc.getMap('elements').keys()]
+  // Each request reads the stored board; were they not taken one at a time per document,
+  // every one would create the element's comment list and all but one list would be lost.
+  const N = 8
+  const answers = await Promise.all(Array.from({ length: N }, (_, i) =>
+    api('POST', `/api/docs/${st.json.board}/comments`, i % 2 ? w.mentee.token : w.mentor.token, { element_id: elementId, text: `comment ${i}` })))
+  for (const r of answers) assert.equal(r.status, 200, `comment answered ${r.status}: ${r.text}`)
+  const texts = () => {
+    const list = c.doc.getMap('elements').get(elementId).get('comments')
+    return list ? list.toJSON().map((e) => e.text).sort() : []
+  }
+  await waitFor(() => texts().length === N, 5000, `${N} comments on ${elementId} (have ${JSON.stringify(texts())})`)
+  assert.deepEqual(texts(), Array.from({ length: N }, (_, i) => `comment ${i}`).sort())
+})
