@@ -75,7 +75,10 @@ struct doc_impl {
   std::uint64_t client_id = 0;
   bool gc = true;
   std::unordered_map<std::uint64_t, struct_list> clients;
-  std::deque<item> item_pool;
+  // Items live in chunks that grow geometrically (16 .. 1024 items): one allocation per chunk
+  // rather than per couple of items as a std::deque of items of this size would do.
+  std::vector<std::unique_ptr<item[]>> item_chunks;
+  std::size_t chunk_size = 0, chunk_used = 0;
   std::deque<branch> branch_pool;
   std::unordered_set<std::string> interned;
   std::vector<std::pair<std::string, branch*>> share;  // roots in creation order

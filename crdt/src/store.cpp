@@ -115,10 +115,16 @@ std::size_t struct_list::find(std::uint64_t clock) const {
     if (bi == first_clock_.begin()) return npos;
     b = static_cast<std::size_t>(bi - first_clock_.begin()) - 1;
   }
+  // Branch-free search for the last entry starting at or before `clock` (v[0] does).
   const auto& v = blocks_[b];
-  auto ei = std::upper_bound(v.begin(), v.end(), clock, [](std::uint64_t c, const entry& e) { return c < e.clock; });
-  std::size_t o = static_cast<std::size_t>(ei - v.begin()) - 1;  // ei > begin: v[0].clock <= clock
-  const item* s = v[o].it;
+  const entry* base = v.data();
+  for (std::size_t len = v.size(); len > 1;) {
+    std::size_t half = len / 2;
+    base = base[half].clock <= clock ? base + half : base;
+    len -= half;
+  }
+  std::size_t o = static_cast<std::size_t>(base - v.data());
+  const item* s = base->it;
   if (clock >= s->id_.clock + s->length) return npos;
   hint_ = b;
   return starts_[b] + o;
@@ -224,7 +230,12 @@ item* doc_impl::new_item() {
     *it = item{};
     return it;
   }
-  return &item_pool.emplace_back();
+  if (chunk_used == chunk_size) {
+    chunk_size = std::min<std::size_t>(chunk_size ? chunk_size * 2 : 16, 1024);
+    item_chunks.emplace_back(new item[chunk_size]);
+    chunk_used = 0;
+  }
+  return &item_chunks.back()[chunk_used++];
 }
 
 const std::string* doc_impl::intern(std::string_view s) { return &*interned.emplace(s).first; }
