@@ -1,7 +1,7 @@
 // Export benchmark: boards of 1,000 and 10,000 mixed strokes and shapes (PDF and PNG) and
 // a 50-goal plan; prints the median time and output size of each, against the targets
 // (10k board <= 300 ms, 50-goal plan <= 50 ms). No peer exports PDF, so no ratios.
-// Usage: tandem_bench_render [--runs N] [--append RESULTS.md]
+// Usage: tandem_bench_render [--runs N] [--append RESULTS.md] [--dump board10k.pdf] [--only CASE-SUBSTRING]
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -9,6 +9,7 @@
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <string>
 #include <vector>
 #include <unistd.h>
@@ -134,10 +135,12 @@ measurement measure(int runs, F&& fn) {
 
 int main(int argc, char** argv) {
   int runs = 7;
-  std::string append;
+  std::string append, dump, only;
   for (int i = 1; i < argc; i++) {
     if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
     else if (!std::strcmp(argv[i], "--append") && i + 1 < argc) append = argv[++i];
+    else if (!std::strcmp(argv[i], "--dump") && i + 1 < argc) dump = argv[++i];
+    else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
   }
   export_options pdf;
   pdf.create_date = "2026-01-01T00:00:00Z";
@@ -147,6 +150,12 @@ int main(int argc, char** argv) {
 
   const board_model b1k = make_board(1000), b10k = make_board(10000);
   const plan_model p50 = make_plan(50);
+  if (!dump.empty()) {  // the 10k board's PDF, for inspecting what the bench measures
+    auto out = render_board(b10k, pdf);
+    if (!out.ok()) return 1;
+    std::ofstream(dump, std::ios::binary).write(reinterpret_cast<const char*>(out->bytes.data()),
+                                                static_cast<std::streamsize>(out->bytes.size()));
+  }
   // Warm-up: fontconfig and font loading happen once per process, not per export.
   (void)render_plan(p50, pdf);
   struct row {
@@ -154,12 +163,20 @@ int main(int argc, char** argv) {
     measurement m;
     double target;  // ms; 0 = none
   };
-  std::vector<row> rows{
-      {"board 1k elements, PDF", measure(runs, [&] { return render_board(b1k, pdf); }), 0},
-      {"board 10k elements, PDF", measure(runs, [&] { return render_board(b10k, pdf); }), 300},
-      {"board 10k elements, PNG 800 px", measure(runs, [&] { return render_board(b10k, png); }), 0},
-      {"plan 50 goals, PDF", measure(runs, [&] { return render_plan(p50, pdf); }), 50},
+  struct bench_case {
+    std::string name;
+    std::function<result<export_output>()> fn;
+    double target;
   };
+  const std::vector<bench_case> cases{
+      {"board 1k elements, PDF", [&] { return render_board(b1k, pdf); }, 0},
+      {"board 10k elements, PDF", [&] { return render_board(b10k, pdf); }, 300},
+      {"board 10k elements, PNG 800 px", [&] { return render_board(b10k, png); }, 0},
+      {"plan 50 goals, PDF", [&] { return render_plan(p50, pdf); }, 50},
+  };
+  std::vector<row> rows;
+  for (const auto& c : cases)
+    if (only.empty() || c.name.find(only) != std::string::npos) rows.push_back({c.name, measure(runs, c.fn), c.target});
   char host[256] = "?";
   gethostname(host, sizeof host);
   std::string table =

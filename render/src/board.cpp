@@ -14,6 +14,91 @@ namespace {
 
 const rgba default_ink{0.118, 0.118, 0.118, 1};
 
+// Geometry goes to Cairo in device space (pt for PDF, px for PNG), snapped to 1/8 of a
+// device unit. Cairo's PDF writer prints every coordinate with snprintf and deflates the
+// result, which is most of the cost of a big board: short binary fractions print faster
+// and shorter, and with an identity matrix strokes need no "q ... cm ... Q" wrapper. An
+// eighth of a point (0.04 mm) is far below what print or screen shows.
+constexpr double device_grid = 8;
+// Freehand outlines are simplified to this distance in device units (0.3 pt = 0.1 mm).
+constexpr double outline_tolerance = 0.3;
+
+// Strokes the current path. A PDF stroke is written as its path whatever the tolerance,
+// but Cairo flattens the path at that tolerance to find the stroke's extents, twice per
+// stroke (analysis and output); 1 pt is plenty for extents. Paths are built at the default
+// tolerance, since cairo_arc chooses its number of curves by it.
+void stroke_path(const canvas& cv, cairo_t* cr) {
+  if (cv.png()) {
+    cairo_stroke(cr);
+    return;
+  }
+  const double tol = cairo_get_tolerance(cr);
+  cairo_set_tolerance(cr, 1);
+  cairo_stroke(cr);
+  cairo_set_tolerance(cr, tol);
+}
+
+double snap(double v) { return std::round(v * device_grid) / device_grid; }
+
+// Scale of a matrix made of translations, rotations and uniform scales (all we use).
+double uniform_scale(const cairo_matrix_t& m) { return std::sqrt(std::abs(m.xx * m.yy - m.xy * m.yx)); }
+
+// Emits points already in device space, dropping those that snap onto their predecessor.
+class device_polygon {
+ public:
+  explicit device_polygon(cairo_t* cr) : cr_(cr) {}
+  void move_to(double x, double y) {
+    x_ = snap(x);
+    y_ = snap(y);
+    cairo_move_to(cr_, x_, y_);
+  }
+  void line_to(double x, double y) {
+    x = snap(x);
+    y = snap(y);
+    if (x == x_ && y == y_) return;
+    x_ = x;
+    y_ = y;
+    cairo_line_to(cr_, x, y);
+  }
+
+ private:
+  cairo_t* cr_;
+  double x_ = 0, y_ = 0;
+};
+
+// Replaces the current path (built in user space) by the same path in device space,
+// snapped to the grid, and makes device space the user space (the caller's cairo_restore
+// brings its matrix back). Returns the user-to-device scale, for line widths and dashes.
+double path_to_device(cairo_t* cr) {
+  cairo_matrix_t m;
+  cairo_get_matrix(cr, &m);
+  cairo_path_t* path = cairo_copy_path(cr);
+  cairo_new_path(cr);
+  cairo_identity_matrix(cr);
+  if (path->status == CAIRO_STATUS_SUCCESS) {
+    for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
+      cairo_path_data_t* d = &path->data[i];
+      double xs[3] = {0, 0, 0}, ys[3] = {0, 0, 0};
+      const int n = d->header.type == CAIRO_PATH_CURVE_TO ? 3 : d->header.type == CAIRO_PATH_CLOSE_PATH ? 0 : 1;
+      for (int k = 0; k < n; k++) {
+        xs[k] = d[k + 1].point.x;
+        ys[k] = d[k + 1].point.y;
+        cairo_matrix_transform_point(&m, &xs[k], &ys[k]);
+        xs[k] = snap(xs[k]);
+        ys[k] = snap(ys[k]);
+      }
+      switch (d->header.type) {
+        case CAIRO_PATH_MOVE_TO: cairo_move_to(cr, xs[0], ys[0]); break;
+        case CAIRO_PATH_LINE_TO: cairo_line_to(cr, xs[0], ys[0]); break;
+        case CAIRO_PATH_CURVE_TO: cairo_curve_to(cr, xs[0], ys[0], xs[1], ys[1], xs[2], ys[2]); break;
+        case CAIRO_PATH_CLOSE_PATH: cairo_close_path(cr); break;
+      }
+    }
+  }
+  cairo_path_destroy(path);
+  return uniform_scale(m);
+}
+
 std::optional<rgba> element_color(canvas& cv, const board_element& e, const std::string& css, const char* field) {
   auto c = parse_color(css);
   if (!c) cv.warn("element " + e.id + ": unrecognised " + field + " colour '" + css + "', using default");
@@ -46,8 +131,8 @@ void rounded_rect(cairo_t* cr, double x, double y, double w, double h, double r)
   cairo_close_path(cr);
 }
 
-void apply_dash(cairo_t* cr, const board_element& e) {
-  const double sw = std::max(1.0, e.stroke_width);
+void apply_dash(cairo_t* cr, const board_element& e, double scale) {
+  const double sw = std::max(1.0, e.stroke_width) * scale;
   if (e.style == stroke_style::dashed) {
     const double d[2] = {sw * 3, sw * 2};  // the client's SVG dash arrays
     cairo_set_dash(cr, d, 2, 0);
@@ -60,6 +145,7 @@ void apply_dash(cairo_t* cr, const board_element& e) {
 
 // Fill then stroke the current path with the element's colours.
 void paint_shape(canvas& cv, cairo_t* cr, const board_element& e) {
+  const double scale = path_to_device(cr);
   auto fill = element_color(cv, e, e.fill, "fill");
   if (fill && fill->a > 0) {
     set_source(cr, *fill);
@@ -68,10 +154,10 @@ void paint_shape(canvas& cv, cairo_t* cr, const board_element& e) {
   auto stroke = element_color(cv, e, e.stroke, "stroke");
   if (stroke && stroke->a > 0 && e.stroke_width > 0) {
     set_source(cr, *stroke);
-    cairo_set_line_width(cr, e.stroke_width);
+    cairo_set_line_width(cr, e.stroke_width * scale);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    apply_dash(cr, e);
-    cairo_stroke(cr);
+    apply_dash(cr, e, scale);
+    stroke_path(cv, cr);
   } else {
     cairo_new_path(cr);
   }
@@ -97,23 +183,29 @@ void draw_polyline(canvas& cv, cairo_t* cr, const board_element& e) {
     cairo_new_path(cr);
     return;
   }
+  cairo_matrix_t user;
+  cairo_get_matrix(cr, &user);
+  const double scale = path_to_device(cr);
   set_source(cr, *stroke);
-  cairo_set_line_width(cr, std::max(0.1, e.stroke_width));
+  cairo_set_line_width(cr, std::max(0.1, e.stroke_width) * scale);
   cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-  apply_dash(cr, e);
-  cairo_stroke(cr);
+  apply_dash(cr, e, scale);
+  stroke_path(cv, cr);
   if (e.kind != element_kind::arrow) return;
   cairo_set_dash(cr, nullptr, 0, 0);
+  cairo_set_matrix(cr, &user);
   if (e.heads == arrowheads::end || e.heads == arrowheads::both)
     arrowhead(cr, p[2 * n - 4], p[2 * n - 3], p[2 * n - 2], p[2 * n - 1], e.stroke_width);
   if (e.heads == arrowheads::start || e.heads == arrowheads::both) arrowhead(cr, p[2], p[3], p[0], p[1], e.stroke_width);
-  cairo_stroke(cr);
+  path_to_device(cr);
+  stroke_path(cv, cr);
 }
 
-// Appends a freehand stroke's filled outline to the current path, in board coordinates
-// (rotation applied here), so that runs of same-coloured strokes become one fill.
-void append_freehand_path(cairo_t* cr, const board_element& e) {
+// Appends a freehand stroke's filled outline to the current path, in device space (the
+// caller has made it the user space; `to_device` maps board units to it; rotation applied
+// here), so that runs of same-coloured strokes become one fill.
+void append_freehand_path(cairo_t* cr, const board_element& e, const cairo_matrix_t& to_device) {
   std::vector<input_point> pts;
   pts.reserve(e.points.size() / 3);
   bool real_pressure = false;
@@ -135,9 +227,11 @@ void append_freehand_path(cairo_t* cr, const board_element& e) {
   // The outline is dense (caps alone are 13-29 points), so a polygon simplified to a
   // tolerance far below a printed dot looks the same as the package's quadratic-midpoint
   // SVG path, at a fraction of the PDF size and write time.
-  std::vector<vec2> poly = simplify_outline(outline, 0.4);
+  const double scale = uniform_scale(to_device);
+  std::vector<vec2> poly = simplify_outline(outline, scale > 0 ? outline_tolerance / scale : 0.4);
   const double cx = e.x + e.w / 2, cy = e.y + e.h / 2;
   const double c = std::cos(e.rotation), s = std::sin(e.rotation);
+  device_polygon out(cr);
   for (size_t i = 0; i < poly.size(); i++) {
     double x = e.x + poly[i][0], y = e.y + poly[i][1];
     if (e.rotation != 0) {
@@ -145,24 +239,32 @@ void append_freehand_path(cairo_t* cr, const board_element& e) {
       x = cx + dx * c - dy * s;
       y = cy + dx * s + dy * c;
     }
-    if (i == 0) cairo_move_to(cr, x, y);
-    else cairo_line_to(cr, x, y);
+    cairo_matrix_transform_point(&to_device, &x, &y);
+    if (i == 0) out.move_to(x, y);
+    else out.line_to(x, y);
   }
-  cairo_close_path(cr);
+  // Not closed: a fill closes every subpath anyway, and Cairo would write a close and a
+  // second move-to per outline.
 }
 
 void draw_text(canvas& cv, cairo_t* cr, const board_element& e) {
   const bool sticky = e.kind == element_kind::sticky;
   const double pad = 8;  // the client's text padding
   if (sticky) {
+    cairo_save(cr);
     rounded_rect(cr, 0, 0, e.w, e.h, 6);
+    const double scale = path_to_device(cr);
     auto fill = parse_color(e.fill);
     if (!fill || fill->a == 0) fill = rgba{1, 0.953, 0.627, 1};  // #fff3a0
     set_source(cr, *fill);
     cairo_fill_preserve(cr);
-    cairo_set_source_rgba(cr, 0, 0, 0, 0.15);
-    cairo_set_line_width(cr, 1);
-    cairo_stroke(cr);
+    // The border is 15% black over the note. On an opaque note it is drawn as that opaque
+    // colour, so Cairo writes fill and border as one operator on one copy of the path.
+    if (fill->a >= 1) set_source(cr, rgba{fill->r * 0.85, fill->g * 0.85, fill->b * 0.85, 1});
+    else cairo_set_source_rgba(cr, 0, 0, 0, 0.15);
+    cairo_set_line_width(cr, scale);
+    stroke_path(cv, cr);
+    cairo_restore(cr);
   }
   text_style st;
   st.size = e.font_size > 0 ? e.font_size : 18;
@@ -213,10 +315,13 @@ void draw_image(canvas& cv, cairo_t* cr, const board_element& e, image_cache& ca
 }
 
 void draw_frame_outline(canvas& cv, cairo_t* cr, const board_element& e) {
+  cairo_save(cr);
   cairo_rectangle(cr, 0, 0, e.w, e.h);
+  const double scale = path_to_device(cr);
   cairo_set_source_rgb(cr, 0.55, 0.55, 0.6);
-  cairo_set_line_width(cr, 1);
-  cairo_stroke(cr);
+  cairo_set_line_width(cr, scale);
+  stroke_path(cv, cr);
+  cairo_restore(cr);
   if (e.name.empty()) return;
   text_style st;
   st.size = 14;
@@ -353,9 +458,9 @@ void draw_element(canvas& cv, cairo_t* cr, const board_element& e, image_cache& 
     case element_kind::line:
     case element_kind::arrow: draw_polyline(cv, cr, e); break;
     case element_kind::stroke: {
-      cairo_identity_matrix(cr);  // undo the element transform: the path is in board space
-      cairo_set_matrix(cr, &board_space);
-      append_freehand_path(cr, e);
+      // Outlines are emitted in device space (a pushed group keeps the same device space).
+      cairo_identity_matrix(cr);
+      append_freehand_path(cr, e, board_space);
       auto ink = element_color(cv, e, e.stroke, "stroke");
       set_source(cr, ink ? *ink : default_ink);
       cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
@@ -390,12 +495,15 @@ void draw_region(canvas& cv, cairo_t* cr, const board_model& b, const std::vecto
   }
   // Consecutive opaque strokes of one colour are filled together: one PDF fill operator
   // instead of thousands is most of the cost of a big board.
+  cairo_matrix_t to_device;
+  cairo_get_matrix(cr, &to_device);
   std::optional<rgba> batch;
   auto flush = [&] {
     if (!batch) return;
     set_source(cr, *batch);
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
     cairo_fill(cr);
+    cairo_restore(cr);  // back to board space
     batch.reset();
   };
   for (size_t i = 0; i < order.size(); i++) {
@@ -405,7 +513,11 @@ void draw_region(canvas& cv, cairo_t* cr, const board_model& b, const std::vecto
       auto ink = element_color(cv, e, e.stroke, "stroke");
       const rgba c = ink ? *ink : default_ink;
       if (batch && (batch->r != c.r || batch->g != c.g || batch->b != c.b || batch->a != c.a)) flush();
-      append_freehand_path(cr, e);
+      if (!batch) {
+        cairo_save(cr);
+        cairo_identity_matrix(cr);  // outlines are emitted in device space
+      }
+      append_freehand_path(cr, e, to_device);
       batch = c;
       continue;
     }
