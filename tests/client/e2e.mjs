@@ -512,6 +512,11 @@ const cases = {
     await snap(m.page, 'edited-further')
     // View the version read-only: the banner says so, only the first sticky is there.
     await m.page.click('#history-btn')
+    // Its PDF holds the version's sticky, not the later one.
+    const vfile = path.join(ART, `${CASE}-version.pdf`)
+    await (await exportVia(m.page, `${vrow} a.version-pdf`)).saveAs(vfile)
+    const vtext = execFileSync('pdftotext', [vfile, '-'], { encoding: 'utf8' })
+    check(vtext.includes('Kept in version 4242') && !vtext.includes('Added after 9911'), 'the version PDF has the version\'s sticky and not the later one')
     await m.page.click(`${vrow} .version-view`)
     await m.page.waitForSelector('#static-banner')
     check((await m.page.textContent('#static-banner')).includes('read-only'), `the banner says the view is read-only: "${await m.page.textContent('#static-banner strong')}"`)

@@ -1,8 +1,7 @@
 // Version history of the open document (plan or board): the list of named, session and
 // automatic versions, "Save version", and per version View (read-only, in the same views)
 // and Restore (the server writes the change; every client moves to it). Boards also get
-// "Replay". Export of a version is not offered: the server's export endpoint renders only
-// the live document (no version parameter).
+// "Replay". Each version downloads as a PDF (GET …/versions/{n}/pdf).
 import { h, toast } from '../dom.js'
 import { shapeVersions } from './versions.js'
 import { browserZone, formatInZone } from '../sessions/time.js'
@@ -49,6 +48,7 @@ export function mountHistory (parent, { api, docName, docTitle, readOnly, isBoar
       h('div', { class: 'muted version-meta' }, when ? h('time', { datetime: new Date(v.time).toISOString() }, when) : null, v.author ? ` · ${v.author}` : ''),
       h('div', { class: 'version-actions' },
         h('button', { type: 'button', class: 'version-view', 'aria-label': `View version ${v.number} read-only`, onclick: e => view(v, e.currentTarget) }, 'View'),
+        h('a', { class: 'button version-pdf', href: api.versionPdfUrl(docName, v.number), download: `${docName.replace(/\//g, '-')}-v${v.number}.pdf`, 'aria-label': `Download version ${v.number} as PDF` }, 'PDF'),
         readOnly ? null : h('button', { type: 'button', class: 'version-restore', 'aria-label': `Restore version ${v.number}`, onclick: e => restore(v, e.currentTarget) }, 'Restore')))
   }
 

@@ -36,6 +36,7 @@ export function makeApi (token) {
     listVersions: d => call('GET', `${docPath(d)}/versions`),
     saveVersion: (d, label) => call('POST', `${docPath(d)}/versions`, { label }),
     versionUpdate: (d, n) => call('GET', `${docPath(d)}/versions/${n}?format=update`, undefined, 'bytes'),
+    versionPdfUrl: (d, n) => `${docPath(d)}/versions/${n}/pdf?token=${encodeURIComponent(token)}`,
     restoreVersion: (d, n) => call('POST', `${docPath(d)}/versions/${n}/restore`, undefined, 'bytes'),
     replay: (d, from, to) => {
       const q = new URLSearchParams()

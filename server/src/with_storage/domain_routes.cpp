@@ -300,6 +300,17 @@ std::shared_ptr<void> install_domain_routes(doc_store& store, http::router& rout
     auto m = prm;
     return to_http(api->get_version(c, m.at("doc"), m.at("n"), query(req, "format")));
   });
+  // A version rendered like the live document's export.pdf|.png (same query options); the
+  // name in the PDF's metadata says which version it is.
+  for (const bool png : {false, true}) {
+    rroute("GET", png ? "/api/docs/{doc+}/versions/{n}/png" : "/api/docs/{doc+}/versions/{n}/pdf",
+           [api, png, &hooks](const domain::caller& c, const http::request& req, const http::params& prm) {
+             auto v = api->get_version(c, prm.at("doc"), prm.at("n"), "update");
+             if (v.status != 200) return to_http(std::move(v));
+             return run_export(v.body, std::nullopt, req.query, png, prm.at("doc") + "-v" + prm.at("n"),
+                               hooks.fetch_image);
+           });
+  }
   rroute("GET", "/api/docs/{doc+}/replay", [api](const domain::caller& c, [[maybe_unused]] const http::request& req, [[maybe_unused]] const http::params& prm) {
     return to_http(api->replay(c, prm.at("doc"), query(req, "from"), query(req, "to")));
   });

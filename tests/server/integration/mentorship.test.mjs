@@ -43,6 +43,12 @@ function planJson (doc) {
   })
 }
 
+// The text poppler's pdftotext reads from a PDF.
+const pdfText = (pdf) => new Promise((resolve, reject) => {
+  const p = execFile('pdftotext', ['-', '-'], { timeout: 10000 }, (err, stdout) => err ? reject(err) : resolve(stdout))
+  p.stdin.end(pdf)
+})
+
 const svOf = (doc) => Y.decodeStateVector(Y.encodeStateVector(doc))
 
 let wsCounter = 0
@@ -168,6 +174,13 @@ test('restoring a named version brings both connected clients to its content as 
   c2.doc.getArray('checkins').push([{ at: 1, mood: 'good' }])
   c2.doc.getMap('meta').set('extra', true)
   await waitFor(() => planJson(c2.doc) === planJson(c1.doc), 5000, 'clients to converge on the edits')
+  // The version exports as it was, while the live document has moved on.
+  const vpdf = await httpRequest(server.port, 'GET', `/api/docs/${doc}/versions/${n}/pdf`, { headers: bearer(w.mentee.token) })
+  assert.equal(vpdf.status, 200, `version PDF answered ${vpdf.status}: ${vpdf.body.toString().slice(0, 200)}`)
+  const vtext = await pdfText(vpdf.body)
+  assert.ok(vtext.includes('Plan v1') && !vtext.includes('Plan v2'), `version PDF is not version ${n}; text:\n${vtext.slice(0, 400)}`)
+  const none = await httpRequest(server.port, 'GET', `/api/docs/${doc}/versions/999/pdf`, { headers: bearer(w.mentee.token) })
+  assert.equal(none.status, 404, `a missing version's PDF answered ${none.status}`)
   assert.notEqual(planJson(c1.doc), v1, 'edits did not change the document')
   const sv1 = svOf(c1.doc)
   const sv2 = svOf(c2.doc)
@@ -349,6 +362,9 @@ test('a scheduled session appears in .ics, starts with a templated board and end
       const g = await api('GET', `/api/docs/${d}/versions/${match.number}`, w.mentee.token)
       assert.equal(g.status, 200)
       assert.ok(g.text.includes('drawn live'), 'board version at session end lacks the live edit')
+      const png = await httpRequest(server.port, 'GET', `/api/docs/${d}/versions/${match.number}/png?width=300`, { headers: bearer(w.mentee.token) })
+      assert.equal(png.status, 200, `board version PNG answered ${png.status}: ${png.body.toString().slice(0, 200)}`)
+      assert.equal(png.body.subarray(1, 4).toString('latin1'), 'PNG', 'board version PNG is not a PNG')
     }
   }
   const ls = await api('GET', `/api/workspaces/${w.id}/sessions`, w.mentee.token)
@@ -382,10 +398,7 @@ test('an ended session has its PDF at /api/workspaces/{ws}/sessions/{n}/pdf', as
   assert.equal(last.body.subarray(0, 5).toString('latin1'), '%PDF-', 'body is not a PDF')
   assert.ok(last.body.length > 500, `PDF is suspiciously small (${last.body.length} bytes)`)
   // It holds both documents: the board (its agenda) and the plan (the workspace title).
-  const text = await new Promise((resolve, reject) => {
-    const p = execFile('pdftotext', ['-', '-'], { timeout: 10000 }, (err, stdout) => err ? reject(err) : resolve(stdout))
-    p.stdin.end(last.body)
-  })
+  const text = await pdfText(last.body)
   assert.ok(text.includes('PDF check'), `session PDF lacks the board's agenda item; text:\n${text.slice(0, 500)}`)
   assert.ok(text.includes('Session PDF'), `session PDF lacks the plan's title; text:\n${text.slice(0, 500)}`)
   const ls = await api('GET', `/api/workspaces/${w.id}/sessions`, w.mentee.token)
