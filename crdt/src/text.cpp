@@ -35,8 +35,20 @@ void order_place(branch* b, std::size_t pos) {
 void order_reposition(branch* b, std::size_t pos) {  // markers[pos].index changed
   if (!b->marker_order_ok) return;
   auto& o = b->marker_order;
-  o.erase(std::find(o.begin(), o.end(), static_cast<std::uint8_t>(pos)));
-  order_place(b, pos);
+  const auto& ms = b->markers;
+  const auto me = static_cast<std::uint8_t>(pos);
+  std::size_t k = static_cast<std::size_t>(std::find(o.begin(), o.end(), me) - o.begin());
+  const std::uint64_t v = ms[pos].index;
+  // One insertion-sort step: markers usually move a short way.
+  while (k > 0 && ms[o[k - 1]].index > v) {
+    o[k] = o[k - 1];
+    --k;
+  }
+  while (k + 1 < o.size() && ms[o[k + 1]].index < v) {
+    o[k] = o[k + 1];
+    ++k;
+  }
+  o[k] = me;
 }
 // branch::markers_clean: every marker's item is live, countable and flagged, so that
 // updateMarkerChanges would leave all of them where they are (see update_marker_changes).
@@ -147,7 +159,15 @@ void update_marker_changes(branch* b, std::uint64_t index, std::int64_t len) {
     if (len > 0) {
       // index <= m.index: m.index + len (already >= index)
       const auto add = static_cast<std::uint64_t>(len);
-      for (auto& m : ms) m.index += m.index >= index ? add : 0;
+      if (b->marker_order_ok) {
+        // Those markers are a suffix of the index order (which the shift keeps).
+        const auto& o = b->marker_order;
+        auto from = std::lower_bound(o.begin(), o.end(), index,
+                                     [&](std::uint8_t x, std::uint64_t v) { return ms[x].index < v; });
+        for (auto k = from; k != o.end(); ++k) ms[*k].index += add;
+      } else {
+        for (auto& m : ms) m.index += m.index >= index ? add : 0;
+      }
     } else {
       // index < m.index: max(index, m.index + len), i.e. m.index - min(m.index - index, -len)
       const auto sub = static_cast<std::uint64_t>(-len);
