@@ -183,6 +183,15 @@ void draw_polyline(canvas& cv, cairo_t* cr, const board_element& e) {
     cairo_new_path(cr);
     return;
   }
+  auto add_heads = [&] {
+    if (e.heads == arrowheads::end || e.heads == arrowheads::both)
+      arrowhead(cr, p[2 * n - 4], p[2 * n - 3], p[2 * n - 2], p[2 * n - 1], e.stroke_width);
+    if (e.heads == arrowheads::start || e.heads == arrowheads::both) arrowhead(cr, p[2], p[3], p[0], p[1], e.stroke_width);
+  };
+  const bool arrow = e.kind == element_kind::arrow;
+  // Heads are never dashed: on a solid arrow they share the shaft's stroke operator.
+  const bool heads_apart = arrow && e.style != stroke_style::solid;
+  if (arrow && !heads_apart) add_heads();
   cairo_matrix_t user;
   cairo_get_matrix(cr, &user);
   const double scale = path_to_device(cr);
@@ -192,12 +201,10 @@ void draw_polyline(canvas& cv, cairo_t* cr, const board_element& e) {
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
   apply_dash(cr, e, scale);
   stroke_path(cv, cr);
-  if (e.kind != element_kind::arrow) return;
+  if (!heads_apart) return;
   cairo_set_dash(cr, nullptr, 0, 0);
   cairo_set_matrix(cr, &user);
-  if (e.heads == arrowheads::end || e.heads == arrowheads::both)
-    arrowhead(cr, p[2 * n - 4], p[2 * n - 3], p[2 * n - 2], p[2 * n - 1], e.stroke_width);
-  if (e.heads == arrowheads::start || e.heads == arrowheads::both) arrowhead(cr, p[2], p[3], p[0], p[1], e.stroke_width);
+  add_heads();
   path_to_device(cr);
   stroke_path(cv, cr);
 }
