@@ -74,7 +74,24 @@ struct doc_impl {
   doc* owner = nullptr;
   std::uint64_t client_id = 0;
   bool gc = true;
-  std::unordered_map<std::uint64_t, struct_list> clients;
+  std::unordered_map<std::uint64_t, struct_list> clients;  // entries are never removed
+  // The last client looked up (nodes of an unordered_map stay put, so the pointer stays valid).
+  mutable std::uint64_t cached_client = 0;
+  mutable struct_list* cached_list = nullptr;
+  struct_list* list_of(std::uint64_t client) const {  // nullptr if the client is unknown
+    if (cached_list && cached_client == client) return cached_list;
+    auto it = clients.find(client);
+    if (it == clients.end()) return nullptr;
+    cached_client = client;
+    cached_list = const_cast<struct_list*>(&it->second);
+    return cached_list;
+  }
+  struct_list& list_for(std::uint64_t client) {  // clients[client]
+    if (cached_list && cached_client == client) return *cached_list;
+    cached_list = &clients[client];
+    cached_client = client;
+    return *cached_list;
+  }
   // Items live in chunks that grow geometrically (16 .. 1024 items): one allocation per chunk
   // rather than per couple of items as a std::deque of items of this size would do.
   std::vector<std::unique_ptr<item[]>> item_chunks;

@@ -133,9 +133,9 @@ std::size_t struct_list::find(std::uint64_t clock) const {
 // ---- store -------------------------------------------------------------------------------------
 
 std::uint64_t doc_impl::get_state(std::uint64_t client) const {
-  auto it = clients.find(client);
-  if (it == clients.end() || it->second.empty()) return 0;
-  const item* last = it->second.back();
+  const struct_list* l = list_of(client);
+  if (!l || l->empty()) return 0;
+  const item* last = l->back();
   return last->id_.clock + last->length;
 }
 
@@ -155,10 +155,10 @@ void doc_impl::state_vector_into(state_map& sv) const {
 std::size_t doc_impl::find_index(const struct_list& structs, std::uint64_t clock) { return structs.find(clock); }
 
 item* doc_impl::find(id i) const {
-  auto it = clients.find(i.client);
-  if (it == clients.end()) return nullptr;
-  auto idx = find_index(it->second, i.clock);
-  return idx == npos ? nullptr : it->second[idx];
+  const struct_list* l = list_of(i.client);
+  if (!l) return nullptr;
+  auto idx = find_index(*l, i.clock);
+  return idx == npos ? nullptr : (*l)[idx];
 }
 
 item* doc_impl::split_item(txn_impl& t, item* left, std::uint64_t diff) {
@@ -196,16 +196,16 @@ std::size_t doc_impl::find_index_clean_start(txn_impl& t, struct_list& structs, 
 }
 
 item* doc_impl::get_item_clean_start(txn_impl& t, id i) {
-  auto it = clients.find(i.client);
-  if (it == clients.end()) return nullptr;
-  auto idx = find_index_clean_start(t, it->second, i.clock);
-  return idx == npos ? nullptr : it->second[idx];
+  struct_list* l = list_of(i.client);
+  if (!l) return nullptr;
+  auto idx = find_index_clean_start(t, *l, i.clock);
+  return idx == npos ? nullptr : (*l)[idx];
 }
 
 item* doc_impl::get_item_clean_end(txn_impl& t, id i) {
-  auto it = clients.find(i.client);
-  if (it == clients.end()) return nullptr;
-  auto& structs = it->second;
+  struct_list* l = list_of(i.client);
+  if (!l) return nullptr;
+  auto& structs = *l;
   auto index = find_index(structs, i.clock);
   if (index == npos) return nullptr;
   item* s = structs[index];
@@ -215,7 +215,7 @@ item* doc_impl::get_item_clean_end(txn_impl& t, id i) {
 }
 
 void doc_impl::add_struct(item* it) {
-  auto& v = clients[it->id_.client];
+  auto& v = list_for(it->id_.client);
   if (!v.empty()) {
     const item* last = v.back();
     if (last->id_.clock + last->length != it->id_.clock) throw std::logic_error("invariant: addStruct with a clock gap");
@@ -589,9 +589,9 @@ void doc_impl::cleanup(txn_impl& t) {
   // tryGcDeleteSet
   if (gc) {
     for (auto client : t.ds.order) {
-      auto cit = clients.find(client);
-      if (cit == clients.end()) continue;
-      auto& structs = cit->second;
+      struct_list* l = list_of(client);
+      if (!l) continue;
+      auto& structs = *l;
       const auto& dels = t.ds.clients.at(client);
       for (std::size_t di = dels.size(); di-- > 0;) {
         const auto& del = dels[di];
@@ -607,9 +607,9 @@ void doc_impl::cleanup(txn_impl& t) {
   }
   // tryMergeDeleteSet
   for (auto client : t.ds.order) {
-    auto cit = clients.find(client);
-    if (cit == clients.end()) continue;
-    auto& structs = cit->second;
+    struct_list* l = list_of(client);
+    if (!l) continue;
+    auto& structs = *l;
     const auto& dels = t.ds.clients.at(client);
     for (std::size_t di = dels.size(); di-- > 0;) {
       const auto& del = dels[di];
@@ -624,7 +624,7 @@ void doc_impl::cleanup(txn_impl& t) {
     auto bf = t.before.find(client);
     std::uint64_t before = bf == t.before.end() ? 0 : bf->second;
     if (before == clock) continue;
-    auto& structs = clients[client];
+    auto& structs = list_for(client);
     auto fi = find_index(structs, before);
     auto first = static_cast<std::int64_t>(std::max<std::size_t>(fi == npos ? 1 : fi, 1));
     for (auto i = static_cast<std::int64_t>(structs.size()) - 1; i >= first;)
@@ -632,7 +632,7 @@ void doc_impl::cleanup(txn_impl& t) {
   }
   for (std::size_t k = t.merge_structs.size(); k-- > 0;) {
     id mid = t.merge_structs[k]->id_;
-    auto& structs = clients[mid.client];
+    auto& structs = list_for(mid.client);
     auto pos = find_index(structs, mid.clock);
     if (pos == npos) continue;
     if (pos + 1 < structs.size()) {
@@ -1025,7 +1025,7 @@ std::optional<delete_set> doc_impl::apply_delete_set(txn_impl& t, const delete_s
       std::uint64_t end = r.clock + r.len;
       if (clock < state) {
         if (state < end) unapplied.add(client, state, end - state);
-        auto& structs = clients[client];
+        auto& structs = list_for(client);
         auto index = find_index(structs, clock);
         if (index == npos) continue;
         item* s = structs[index];

@@ -141,8 +141,10 @@ search_marker* find_marker(branch* b, std::uint64_t index) {
     p = p->left;
     if (!p->deleted && p->countable()) pindex -= p->length;
   }
-  if (marker && static_cast<double>(absdiff(marker->index, pindex)) <
-                    static_cast<double>(p->parent->length) / static_cast<double>(max_search_marker)) {
+  // |marker.index - pindex| < length / 80 in doubles; both sides stay far below 2^53, where
+  // the rounded quotient cannot cross an integer, so this is d * 80 < length exactly.
+  const std::uint64_t moved = absdiff(marker ? marker->index : 0, pindex);
+  if (marker && moved < (std::uint64_t{1} << 56) && moved * max_search_marker < p->parent->length) {
     overwrite_marker(b, *marker, p, pindex);
     order_reposition(b, static_cast<std::size_t>(marker - b->markers.data()));
     return marker;
