@@ -40,17 +40,19 @@ TEST_CASE("feedback is appended to the plan with author, role, text, createdAt, 
 TEST_CASE("comments attach to an existing board element as a list") {
   crdt::doc board;
   REQUIRE(board.apply_update(make_session_board("S", {"a"}, 0)).ok());
-  REQUIRE(add_comment(board, {"agenda-frame", "Ada", "Start here", 10}).ok());
-  auto u2 = add_comment(board, {"agenda-frame", "Bo", "ok", 20});
+  REQUIRE(add_comment(board, {"agenda-frame", "Ada", "Start here", 10, ""}).ok());
+  auto u2 = add_comment(board, {"agenda-frame", "Bo", "ok", 20, "mentee"});
   REQUIRE(u2.ok());
   auto j = json::parse(board.get_map("elements").get("agenda-frame")->as_map().get("comments")->to_json());
   REQUIRE(j.as_array().size() == 2);
+  CHECK_FALSE(j.as_array()[0].as_object().contains("role"));
+  CHECK(j.as_array()[1].at("role").as_string() == "mentee");
   CHECK(j.as_array()[1].at("author").as_string() == "Bo");
   CHECK(j.as_array()[1].at("text").as_string() == "ok");
-  CHECK_FALSE(add_comment(board, {"nope", "Ada", "x", 1}).ok());
+  CHECK_FALSE(add_comment(board, {"nope", "Ada", "x", 1, "mentor"}).ok());
   crdt::doc plan;
   REQUIRE(plan.apply_update(make_plan_template("P", "A", "B")).ok());
-  CHECK_FALSE(add_comment(plan, {"agenda-frame", "Ada", "x", 1}).ok());
+  CHECK_FALSE(add_comment(plan, {"agenda-frame", "Ada", "x", 1, "mentor"}).ok());
 }
 
 TEST_CASE("feedback api returns an update for the room and enforces roles") {

@@ -347,6 +347,7 @@ api_response domain_api::add_comment(const caller& c, std::string_view doc, std:
   const auto& o = v->get_object();
   comment_entry ce;
   ce.author = c.name.empty() ? c.user : c.name;
+  ce.role = c.role;
   ce.created_at = now;
   if (const auto* t = o.if_contains("text"); t && t->is_string()) ce.text = std::string(t->get_string());
   if (const auto* e = o.if_contains("element_id"); e && e->is_string())

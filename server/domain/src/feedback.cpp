@@ -62,6 +62,7 @@ result<crdt::bytes> add_comment(crdt::doc& board, const comment_entry& c) {
     m.set(t, "author", c.author);
     m.set(t, "text", c.text);
     m.set(t, "createdAt", static_cast<double>(c.created_at));
+    if (!c.role.empty()) m.set(t, "role", c.role);
   });
 }
 

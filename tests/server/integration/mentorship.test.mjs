@@ -453,4 +453,9 @@ test('comments posted at the same moment on an element without comments all land
   }
   await waitFor(() => texts().length === N, 5000, `${N} comments on ${elementId} (have ${JSON.stringify(texts())})`)
   assert.deepEqual(texts(), Array.from({ length: N }, (_, i) => `comment ${i}`).sort())
+  // Author and role come from the token.
+  const byText = Object.fromEntries(c.doc.getMap('elements').get(elementId).get('comments').toJSON().map((e) => [e.text, e]))
+  assert.equal(byText['comment 1'].role, 'mentee', `comment 1 ${JSON.stringify(byText['comment 1'])}`)
+  assert.equal(byText['comment 1'].author, 'Bo Mentee')
+  assert.equal(byText['comment 0'].role, 'mentor', `comment 0 ${JSON.stringify(byText['comment 0'])}`)
 })

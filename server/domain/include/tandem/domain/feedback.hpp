@@ -27,6 +27,7 @@ struct comment_entry {
   std::string author;
   std::string text;  // 1..4000 bytes
   std::int64_t created_at = 0;
+  std::string role;  // the author's role (mentor, mentee, admin); not stored when empty
 };
 
 // Appends to the plan's `feedback`; refuses documents whose meta.kind is not "plan" and
