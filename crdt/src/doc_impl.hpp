@@ -62,6 +62,7 @@ struct txn_impl {
   delete_set ds;
   std::vector<item*> merge_structs;
   std::unordered_set<branch*> changed;
+  branch* last_changed = nullptr;  // the last type added to `changed` (and still in it)
   bool need_formatting_cleanup = false;
 };
 

@@ -70,10 +70,16 @@ void struct_list::insert(std::size_t pos, item* it) {
     starts_.insert(starts_.begin() + static_cast<std::ptrdiff_t>(b) + 1, tail_start);
     first_clock_.insert(first_clock_.begin() + static_cast<std::ptrdiff_t>(b) + 1, tail_clock);
   }
-  hint_ = 0;
+  hint_ = b;  // only a guess: operator[] checks it
 }
 
 void struct_list::erase(std::size_t first, std::size_t last) {
+  if (last == size_ && first < last && first > starts_.back()) {
+    // The tail of the last block (merging what a transaction appended): nothing moves.
+    blocks_.back().resize(first - starts_.back());
+    size_ = first;
+    return;
+  }
   while (first < last) {
     std::size_t b = locate(first);
     auto& v = blocks_[b];
@@ -94,8 +100,8 @@ void struct_list::erase(std::size_t first, std::size_t last) {
       v.insert(v.end(), w.begin(), w.end());
       remove_block(b + 1);
     }
+    hint_ = b;  // only a guess: operator[] checks it
   }
-  hint_ = 0;
 }
 
 std::size_t struct_list::find(std::uint64_t clock) const {
@@ -270,9 +276,11 @@ void doc_impl::type_root(branch* b, type_kind k) {
 // ---- items -------------------------------------------------------------------------------------
 
 void doc_impl::add_changed(txn_impl& t, branch* type) {
+  if (t.last_changed == type) return;  // already in t.changed
   item* it = type->it;
   if (!it) {
     t.changed.insert(type);
+    t.last_changed = type;
     return;
   }
   auto b = t.before.find(it->id_.client);
@@ -411,6 +419,7 @@ void doc_impl::delete_item(txn_impl& t, item* first) {
       continue;
     }
     t.changed.erase(f.b);
+    if (t.last_changed == f.b) t.last_changed = nullptr;
     stack.pop_back();
   }
 }
@@ -535,6 +544,7 @@ void doc_impl::transact(const std::function<void(txn_impl&)>& fn, const void* or
       t->ds.reset();
       t->merge_structs.clear();
       t->changed.clear();
+      t->last_changed = nullptr;
       t->need_formatting_cleanup = false;
     } else {
       t = std::make_unique<txn_impl>();
