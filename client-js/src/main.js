@@ -340,6 +340,14 @@ class Shell {
     } else if (docs.every(d => d.status === 'connected' && d.synced)) { state = 'online'; label = 'Online · saved' } else { state = 'connecting'; label = 'Connecting…' }
     this.status.dataset.state = state
     this.status.textContent = label
+    if (state === 'denied' && !this.deniedBanner) {
+      // A revoked or expired invite: say so where it cannot be missed, not only in the status.
+      this.deniedBanner = h('div', { id: 'access-banner', class: 'access-banner', role: 'alert' },
+        h('strong', {}, 'Your access to this workspace has ended. '),
+        'The invite link was revoked or has expired, so nothing more is sent to or received from the server. ',
+        'Ask your mentor or the workspace admin for a new link.')
+      app.querySelector('.topbar')?.after(this.deniedBanner)
+    }
   }
 
   renderPresence () {

@@ -31,7 +31,11 @@ export class SharedDoc {
     this.provider.on('sync', s => { this.synced = s; this.emit() })
     this.provider.on('connection-close', e => {
       // 4401/4403 or a refused upgrade: the token does not open this document.
-      if (e && (e.code === 4401 || e.code === 4403 || e.code === 1008)) this.denied = e.reason || 'access denied'
+      // No point retrying with the same token: stop reconnecting (edits stay in IndexedDB).
+      if (e && (e.code === 4401 || e.code === 4403 || e.code === 1008)) {
+        this.denied = e.reason || 'access denied'
+        this.provider.disconnect()
+      }
       this.emit()
     })
   }

@@ -113,7 +113,8 @@ const cases = {
     await snap(admin, 'admin-revoked')
     await mentee.waitForSelector('#conn-status[data-state="denied"]', { timeout: 20000 })
     await snap(mentee, 'mentee-revoked-live')
-    check(true, 'the open page of the revoked mentee shows that access was denied')
+    const banner = await mentee.waitForSelector('#access-banner[role="alert"]', { timeout: 5000 }).catch(() => null)
+    check(banner !== null && (await banner.textContent()).includes('revoked'), 'the open page of the revoked mentee says in a banner that access has ended')
 
     const again = await newPage('mentee-again')
     await again.goto(link)
