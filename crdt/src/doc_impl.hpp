@@ -29,6 +29,7 @@ struct branch {
   std::vector<search_marker> markers;
   bool markers_clean = true;     // see update_marker_changes
   std::vector<std::uint8_t> marker_order;  // see find_marker (text.cpp)
+  std::vector<std::uint8_t> marker_slot;
   bool marker_order_ok = true;
   bool ever_formatted = false;  // a format item was ever integrated here (has_formatting can be reset)
 
@@ -37,6 +38,7 @@ struct branch {
     markers.clear();
     markers_clean = true;
     marker_order.clear();
+    marker_slot.clear();
     marker_order_ok = true;
   }
 

@@ -15,40 +15,50 @@ const any k_null_any{nullptr};
 // branch::marker_order lists marker positions by ascending index (equal indexes in any order).
 // Shifting by updateMarkerChanges keeps that order; single changes reposition one entry; the
 // rest marks it stale and the next search sorts again.
+// branch::marker_slot is its inverse (where each marker is in marker_order).
 void order_rebuild(branch* b) {
   auto& o = b->marker_order;
   const auto& ms = b->markers;
   o.resize(ms.size());
   for (std::size_t i = 0; i < o.size(); ++i) o[i] = static_cast<std::uint8_t>(i);
   std::sort(o.begin(), o.end(), [&](std::uint8_t x, std::uint8_t y) { return ms[x].index < ms[y].index; });
+  b->marker_slot.resize(o.size());
+  for (std::size_t k = 0; k < o.size(); ++k) b->marker_slot[o[k]] = static_cast<std::uint8_t>(k);
   b->marker_order_ok = true;
 }
 
-void order_place(branch* b, std::size_t pos) {
+void order_place(branch* b, std::size_t pos) {  // a new marker at the end of markers
   auto& o = b->marker_order;
   const auto& ms = b->markers;
   auto at = std::lower_bound(o.begin(), o.end(), ms[pos].index,
                              [&](std::uint8_t x, std::uint64_t v) { return ms[x].index < v; });
+  auto k0 = static_cast<std::size_t>(at - o.begin());
   o.insert(at, static_cast<std::uint8_t>(pos));
+  b->marker_slot.resize(ms.size());
+  for (std::size_t k = k0; k < o.size(); ++k) b->marker_slot[o[k]] = static_cast<std::uint8_t>(k);
 }
 
 void order_reposition(branch* b, std::size_t pos) {  // markers[pos].index changed
   if (!b->marker_order_ok) return;
   auto& o = b->marker_order;
+  auto& slot = b->marker_slot;
   const auto& ms = b->markers;
   const auto me = static_cast<std::uint8_t>(pos);
-  std::size_t k = static_cast<std::size_t>(std::find(o.begin(), o.end(), me) - o.begin());
+  std::size_t k = slot[pos];
   const std::uint64_t v = ms[pos].index;
   // One insertion-sort step: markers usually move a short way.
   while (k > 0 && ms[o[k - 1]].index > v) {
     o[k] = o[k - 1];
+    slot[o[k]] = static_cast<std::uint8_t>(k);
     --k;
   }
   while (k + 1 < o.size() && ms[o[k + 1]].index < v) {
     o[k] = o[k + 1];
+    slot[o[k]] = static_cast<std::uint8_t>(k);
     ++k;
   }
   o[k] = me;
+  slot[pos] = static_cast<std::uint8_t>(k);
 }
 // branch::markers_clean: every marker's item is live, countable and flagged, so that
 // updateMarkerChanges would leave all of them where they are (see update_marker_changes).
@@ -173,9 +183,18 @@ void update_marker_changes(branch* b, std::uint64_t index, std::int64_t len) {
     } else {
       // index < m.index: max(index, m.index + len), i.e. m.index - min(m.index - index, -len)
       const auto sub = static_cast<std::uint64_t>(-len);
-      for (auto& m : ms) {
+      auto shift = [&](search_marker& m) {
         std::uint64_t room = m.index > index ? m.index - index : 0;
         m.index -= std::min(room, sub);
+      };
+      if (b->marker_order_ok) {
+        // Those markers are a suffix of the index order (which the shift keeps, ties aside).
+        const auto& o = b->marker_order;
+        auto from = std::upper_bound(o.begin(), o.end(), index,
+                                     [&](std::uint64_t v, std::uint8_t x) { return v < ms[x].index; });
+        for (auto k = from; k != o.end(); ++k) shift(ms[*k]);
+      } else {
+        for (auto& m : ms) shift(m);
       }
     }
     return;
