@@ -447,7 +447,7 @@ void doc_impl::gc_item(item* first, bool parent_gcd) {
       it->parent = nullptr;
       it->parent_sub = nullptr;
       it->left = it->right = nullptr;
-    } else {
+    } else if (it->c.ref != ref_deleted || it->c.len != it->length || !it->c.str.empty() || !it->c.values.empty()) {
       content d;
       d.ref = ref_deleted;
       d.len = it->length;

@@ -236,7 +236,9 @@ content content_read(lib0::decoder& d, std::uint8_t ref) {
 
 void delete_set::sort_and_merge() {
   for (auto& [client, dels] : clients) {
-    std::sort(dels.begin(), dels.end(), [](const ds_range& a, const ds_range& b) { return a.clock < b.clock; });
+    auto by_clock = [](const ds_range& a, const ds_range& b) { return a.clock < b.clock; };
+    // Ranges mostly arrive in clock order (integration, decoding); std::sort is not free then.
+    if (!std::is_sorted(dels.begin(), dels.end(), by_clock)) std::sort(dels.begin(), dels.end(), by_clock);
     std::size_t j = 1;
     for (std::size_t i = 1; i < dels.size(); ++i) {
       auto& left = dels[j - 1];
@@ -347,7 +349,7 @@ decoded_update read_update(lib0::decoder& d) {
     for (std::uint64_t si = 0; si < nstructs; ++si) {
       std::size_t sat = d.offset();
       std::uint8_t info = d.read_u8();
-      raw_struct s;
+      raw_struct& s = u.structs.emplace_back();  // filled in place (a throw discards u)
       s.id_ = {client, clock};
       s.first_in_block = si == 0;
       s.at = sat;
@@ -393,7 +395,6 @@ decoded_update read_update(lib0::decoder& d) {
       if (s.length > lib0::max_safe_integer || clock + s.length > lib0::max_safe_integer)
         d.fail_at("struct clock out of range", sat);
       clock += s.length;
-      u.structs.push_back(std::move(s));
     }
   }
   u.ds = read_delete_set(d);
