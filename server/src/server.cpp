@@ -335,7 +335,10 @@ class websocket_session : public room_client, public std::enable_shared_from_thi
     st_.rooms->release(room_);
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  // A bare socket below the WebSocket: its own timer covers handshake and idle timeouts, and
+  // tcp_stream's per-operation timer layer would cost every connection memory and every
+  // frame CPU for nothing.
+  websocket::stream<tcp::socket> ws_;
   shared_state& st_;
   std::shared_ptr<room> room_;
   bool can_write_;
