@@ -43,7 +43,7 @@ const engines = {
         const mem = memNow(); const heap = heapOf() - baseHeap
         return { ms, cpu, heap, bytes, mem, state: Y.encodeStateAsUpdate(d), ok: text.toString() === trace.endContent }
       },
-      load (state) { const d = new Y.Doc(); const t0 = now(); Y.applyUpdate(d, state); const ms = now() - t0; return { ms, ok: d.getText('text').toString() === trace.endContent } }
+      load (state) { const d = new Y.Doc(); const t0 = now(); const c0 = cpuNow(); Y.applyUpdate(d, state); const ms = now() - t0; const cpu = cpuNow() - c0; return { ms, cpu, ok: d.getText('text').toString() === trace.endContent } }
     }
   },
   async ywasm () {
@@ -67,7 +67,7 @@ const engines = {
         obs.free?.()
         return { ms, cpu, heap, bytes, mem, state: Y.encodeStateAsUpdate(d), ok }
       },
-      load (state) { const d = new Y.YDoc({}); const t0 = now(); Y.applyUpdate(d, state, null); const ms = now() - t0; return { ms, ok: d.getText('text').toString() === trace.endContent } }
+      load (state) { const d = new Y.YDoc({}); const t0 = now(); const c0 = cpuNow(); Y.applyUpdate(d, state, null); const ms = now() - t0; const cpu = cpuNow() - c0; return { ms, cpu, ok: d.getText('text').toString() === trace.endContent } }
     }
   },
   async automerge () {
@@ -85,14 +85,14 @@ const engines = {
         const mem = memNow(); const heap = heapOf() - baseHeap
         return { ms, cpu, heap, bytes, mem, state: A.save(d), ok: d.text === trace.endContent }
       },
-      load (state) { const t0 = now(); const d = A.load(state); const ms = now() - t0; return { ms, ok: d.text === trace.endContent } }
+      load (state) { const t0 = now(); const c0 = cpuNow(); const d = A.load(state); const ms = now() - t0; const cpu = cpuNow() - c0; return { ms, cpu, ok: d.text === trace.endContent } }
     }
   }
 }
 
 if (!engines[engine]) { console.error(`unknown engine ${engine}; one of ${Object.keys(engines).join(', ')}`); process.exit(2) }
 const e = await engines[engine]()
-let best = null; let bestLoad = Infinity; let ok = true
+let best = null; let bestLoad = Infinity; let bestLoadCpu = Infinity; let ok = true
 for (let r = 0; r < runs; r++) {
   const res = e.replay()
   ok = ok && res.ok
@@ -100,7 +100,8 @@ for (let r = 0; r < runs; r++) {
   const l = e.load(res.state)
   ok = ok && l.ok
   bestLoad = Math.min(bestLoad, l.ms)
+  bestLoadCpu = Math.min(bestLoadCpu, l.cpu)
 }
 const peak = process.resourceUsage().maxRSS
-console.log(`${engine}: ${patchCount} edits replayed in ${best.ms.toFixed(1)} ms (CPU ${best.cpu.toFixed(1)} ms; ${best.bytes} update bytes emitted), doc ${best.state.length} bytes, load ${bestLoad.toFixed(2)} ms, heap held by the doc ${best.heap} KB, RSS growth with doc alive ${best.mem} KB, peak RSS ${peak} KB (trace loaded: ${baseRss} KB), text ${ok ? 'ok' : 'WRONG'}`)
-console.log('RESULT ' + JSON.stringify({ engine, replay_ms: +best.ms.toFixed(2), replay_cpu_ms: +best.cpu.toFixed(2), doc_heap_kb: best.heap, load_ms: +bestLoad.toFixed(3), update_bytes: best.bytes, doc_bytes: best.state.length, doc_rss_kb: best.mem, peak_rss_kb: peak, base_rss_kb: baseRss, ok }))
+console.log(`${engine}: ${patchCount} edits replayed in ${best.ms.toFixed(1)} ms (CPU ${best.cpu.toFixed(1)} ms; ${best.bytes} update bytes emitted), doc ${best.state.length} bytes, load ${bestLoad.toFixed(2)} ms (CPU ${bestLoadCpu.toFixed(2)} ms), heap held by the doc ${best.heap} KB, RSS growth with doc alive ${best.mem} KB, peak RSS ${peak} KB (trace loaded: ${baseRss} KB), text ${ok ? 'ok' : 'WRONG'}`)
+console.log('RESULT ' + JSON.stringify({ engine, replay_ms: +best.ms.toFixed(2), replay_cpu_ms: +best.cpu.toFixed(2), doc_heap_kb: best.heap, load_ms: +bestLoad.toFixed(3), load_cpu_ms: +bestLoadCpu.toFixed(3), update_bytes: best.bytes, doc_bytes: best.state.length, doc_rss_kb: best.mem, peak_rss_kb: peak, base_rss_kb: baseRss, ok }))
