@@ -2,6 +2,8 @@
 // layouts of rich text with live links.
 #include "canvas.hpp"
 
+#include "pdf_deflate.hpp"
+
 #include <cairo-pdf.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangofc-fontmap.h>
@@ -187,6 +189,9 @@ result<export_output> canvas::finish() {
     cairo_surface_finish(surface_);
     if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(surface_);
     if (st != CAIRO_STATUS_SUCCESS) return error{std::string("cairo: ") + cairo_status_to_string(st)};
+    // Cairo wrote its content streams uncompressed (pdf_deflate.hpp); deflate them at a
+    // faster level. If the layout is unexpected the uncompressed file is still valid.
+    (void)deflate_pdf_streams(bytes_);
     out.mime = "application/pdf";
   }
   out.bytes = std::move(bytes_);

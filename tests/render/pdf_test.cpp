@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cairo.h>
 
+#include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -161,6 +163,53 @@ TEST_CASE("render: emoji in PNG thumbnails keep their colours") {
     }
   cairo_surface_destroy(img);
   CHECK(coloured > 100);
+}
+
+TEST_CASE("render: every PDF stream is compressed and every cross-reference offset points at its object") {
+  // The renderer deflates Cairo's content streams itself and rebuilds the xref table.
+  for (int which = 0; which < 3; which++) {
+    CAPTURE(which);
+    auto out = which == 0   ? must(render_board(sample_board(true), fixed_options()))
+               : which == 1 ? must(render_plan(sample_plan(8), fixed_options()))
+                            : must(render_session(sample_board(false), sample_plan(2), fixed_options()));
+    const std::string raw = pdf_text(out.bytes);
+    size_t streams = 0;
+    for (size_t p = raw.find(">>\nstream\n"); p != std::string::npos; p = raw.find(">>\nstream\n", p + 1)) {
+      const size_t dict = raw.rfind(" obj\n", p);
+      REQUIRE(dict != std::string::npos);
+      CHECK(raw.substr(dict, p - dict).find("/Filter /FlateDecode") != std::string::npos);
+      streams++;
+    }
+    CHECK(streams >= 3);
+    const size_t sx = raw.rfind("startxref\n");
+    REQUIRE(sx != std::string::npos);
+    const size_t xref = std::stoul(raw.substr(sx + 10));
+    REQUIRE(raw.compare(xref, 7, "xref\n0 ") == 0);
+    std::istringstream table(raw.substr(xref + 5));
+    size_t first = 0, count = 0;
+    table >> first >> count;
+    REQUIRE(count > 3);
+    std::string off, gen, kind;
+    table >> off >> gen >> kind;  // entry 0: the head of the free list
+    CHECK(kind == "f");
+    std::map<size_t, std::set<size_t>> at;  // offset -> object numbers listed there
+    for (size_t i = 1; i < count; i++) {
+      table >> off >> gen >> kind;
+      CAPTURE(i);
+      REQUIRE(kind == "n");
+      at[std::stoul(off)].insert(i);
+    }
+    // Cairo lists the numbers it reserved but never wrote at the offset of another object,
+    // so an offset may carry several numbers; the object there must be one of them.
+    for (const auto& [offset, nums] : at) {
+      CAPTURE(offset);
+      size_t pos = offset, num = 0;
+      while (pos < raw.size() && raw[pos] >= '0' && raw[pos] <= '9') num = num * 10 + size_t(raw[pos++] - '0');
+      CHECK(raw.compare(pos, 6, " 0 obj") == 0);
+      CHECK(nums.count(num) == 1);
+    }
+    CHECK(pdfinfo(write_tmp("xref" + std::to_string(which) + ".pdf", out.bytes)).find("rror") == std::string::npos);
+  }
 }
 
 TEST_CASE("render: PDF metadata holds title, author, subject and the fixed creation date") {
