@@ -19,6 +19,7 @@ std::uint64_t random_client_id() {
 // ---- struct_list -------------------------------------------------------------------------------
 
 std::size_t struct_list::locate(std::size_t i) const {
+  if (i >= starts_.back()) return starts_.size() - 1;  // the tail, where most accesses are
   // Last block whose start is <= i.
   auto it = std::upper_bound(starts_.begin(), starts_.end(), i);
   return static_cast<std::size_t>(it - starts_.begin()) - 1;
@@ -109,10 +110,17 @@ std::size_t struct_list::find(std::uint64_t clock) const {
   // findIndexSS first looks at the last struct by its start clock (this also finds a
   // zero-length struct there, which yjs accepts and keeps).
   const entry& last = blocks_.back().back();
-  if (last.clock == clock) return size_ - 1;
+  if (last.clock == clock) {
+    hint_ = blocks_.size() - 1;
+    return size_ - 1;
+  }
   // The struct holding `clock` is unique (clocks are contiguous), so checking the last one
   // first, as integrating an update in clock order mostly asks for, finds the same struct.
-  if (last.clock < clock) return clock < last.clock + last.it->length ? size_ - 1 : npos;
+  if (last.clock < clock) {
+    if (clock >= last.clock + last.it->length) return npos;
+    hint_ = blocks_.size() - 1;
+    return size_ - 1;
+  }
   // Otherwise it is the last struct starting at or before `clock` (zero-length structs start
   // where their successor starts and come before it): in the last block starting there.
   std::size_t b = hint_;
