@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <future>
 #include <mutex>
+#include <tuple>
 
 #include "tandem/server/protocol.hpp"
 #include "tandem/server/room.hpp"
@@ -110,10 +111,22 @@ struct fixture {
     r->join(c, can_write);
     return c;
   }
+  // "acme/plan" with two writers joined.
+  std::tuple<std::shared_ptr<room>, std::shared_ptr<fake_client>, std::shared_ptr<fake_client>> room_with_two() {
+    auto r = reg.acquire("acme/plan", true);
+    auto a = join(r);
+    auto b = join(r);
+    return {r, a, b};
+  }
   ~fixture() { blocking.join(); }
 };
 
 std::shared_ptr<const std::string> frame(std::string s) { return std::make_shared<const std::string>(std::move(s)); }
+
+// A client sends one sync-update message carrying `update`.
+void send_update(room& r, const std::shared_ptr<fake_client>& from, const std::string& update) {
+  r.receive(from, frame(protocol::encode_sync_update(update)));
+}
 
 }  // namespace
 
@@ -131,11 +144,9 @@ TEST_CASE("room: a joining client first gets sync step1 with the document's stat
 
 TEST_CASE("room: an update is relayed to the others only after storage reports it durable, never echoed to its sender") {
   fixture f;
-  auto r = f.reg.acquire("acme/plan", true);
-  auto a = f.join(r);
-  auto b = f.join(r);
+  auto [r, a, b] = f.room_with_two();
   f.settle();
-  r->receive(a, frame(protocol::encode_sync_update(text_a)));
+  send_update(*r, a, text_a);
   f.settle();
   CHECK(f.store.appended.size() == 1);
   CHECK(b->of("0002").empty());  // not durable yet: not relayed
@@ -160,12 +171,10 @@ std::string relayed_update(const std::string& f) {
 
 TEST_CASE("room: updates of one sender that become durable together are relayed as one frame holding all of them") {
   fixture f;
-  auto r = f.reg.acquire("acme/plan", true);
-  auto a = f.join(r);
-  auto b = f.join(r);
+  auto [r, a, b] = f.room_with_two();
   f.settle();
-  r->receive(a, frame(protocol::encode_sync_update(text_a)));
-  r->receive(a, frame(protocol::encode_sync_update(text_b)));
+  send_update(*r, a, text_a);
+  send_update(*r, a, text_b);
   f.settle();
   REQUIRE(f.store.appended.size() == 2);
   CHECK(b->of("0002").empty());
@@ -189,13 +198,11 @@ TEST_CASE("room: updates of one sender that become durable together are relayed 
 
 TEST_CASE("room: updates of two senders durable in one commit reach each other, and neither is echoed to its own sender") {
   fixture f;
-  auto r = f.reg.acquire("acme/plan", true);
-  auto a = f.join(r);
-  auto b = f.join(r);
+  auto [r, a, b] = f.room_with_two();
   auto c = f.join(r);
   f.settle();
-  r->receive(a, frame(protocol::encode_sync_update(text_a)));
-  r->receive(c, frame(protocol::encode_sync_update(map_k)));
+  send_update(*r, a, text_a);
+  send_update(*r, c, map_k);
   f.settle();
   f.store.release_all();
   f.settle();
@@ -215,7 +222,7 @@ TEST_CASE("room: a step2 reply waits until every update it contains is durable")
   auto a = f.join(r);
   auto c = f.join(r);
   f.settle();
-  r->receive(a, frame(protocol::encode_sync_update(text_a)));
+  send_update(*r, a, text_a);
   f.settle();
   r->receive(c, frame(protocol::encode_sync_step1(unhex("00"))));
   f.settle();
@@ -228,16 +235,14 @@ TEST_CASE("room: a step2 reply waits until every update it contains is durable")
 
 TEST_CASE("room: a malformed frame closes only its sender (1007); the room keeps working for others") {
   fixture f;
-  auto r = f.reg.acquire("acme/plan", true);
-  auto a = f.join(r);
-  auto b = f.join(r);
+  auto [r, a, b] = f.room_with_two();
   auto c = f.join(r);
   f.settle();
   r->receive(a, frame(unhex("00020c0101")));  // truncated update payload
   f.settle();
   CHECK(a->close_code == 1007);
   CHECK(b->close_code == 0);
-  r->receive(b, frame(protocol::encode_sync_update(map_k)));
+  send_update(*r, b, map_k);
   f.settle();
   f.store.release_all();
   f.settle();
@@ -253,7 +258,7 @@ TEST_CASE("room: an update that does not decode is not applied, not stored and c
   f.settle();
   std::string bad = text_a;
   bad.resize(bad.size() - 3);
-  r->receive(a, frame(protocol::encode_sync_update(bad)));
+  send_update(*r, a, bad);
   f.settle();
   CHECK(a->close_code == 1007);
   CHECK(f.store.appended.empty());
@@ -275,7 +280,7 @@ TEST_CASE("room: a viewer's update is dropped and answered with an auth-denied m
   auto v = f.join(r, false);
   auto b = f.join(r);
   f.settle();
-  r->receive(v, frame(protocol::encode_sync_update(text_a)));
+  send_update(*r, v, text_a);
   f.settle();
   f.store.release_all();
   f.settle();
@@ -287,9 +292,7 @@ TEST_CASE("room: a viewer's update is dropped and answered with an auth-denied m
 
 TEST_CASE("room: awareness is relayed to every connection including the sender and removed when it leaves") {
   fixture f;
-  auto r = f.reg.acquire("acme/plan", true);
-  auto a = f.join(r);
-  auto b = f.join(r);
+  auto [r, a, b] = f.room_with_two();
   f.settle();
   const auto aw = unhex("01ac0201177b2275736572223a7b226e616d65223a22416e6e227d7d");  // y-protocols, client 300
   r->receive(a, frame(protocol::encode_awareness(aw)));
@@ -315,7 +318,7 @@ TEST_CASE("room: frames sent while the document is loading are queued and applie
   f.store.gate_load = true;
   auto r = f.reg.acquire("acme/plan", true);
   auto a = f.join(r);
-  r->receive(a, frame(protocol::encode_sync_update(map_k)));
+  send_update(*r, a, map_k);
   f.settle();
   CHECK(a->frames.empty());
   CHECK(f.store.appended.empty());
@@ -332,7 +335,7 @@ TEST_CASE("room: an update with missing dependencies makes the server ask its se
   auto a = f.join(r);
   f.settle();
   const auto step1s_before = a->of("0000").size();
-  r->receive(a, frame(protocol::encode_sync_update(text_b)));  // "b" without "a"
+  send_update(*r, a, text_b);  // "b" without "a"
   f.settle();
   CHECK(a->of("0000").size() == step1s_before + 1);
   // The pending update is stored so a crash cannot lose it.
@@ -372,12 +375,12 @@ TEST_CASE("room: when the log reaches the compaction threshold it is folded into
   auto r = f.reg.acquire("acme/plan", true);
   auto a = f.join(r);
   f.settle();
-  r->receive(a, frame(protocol::encode_sync_update(text_a)));
+  send_update(*r, a, text_a);
   f.settle();
   f.store.release_all();
   f.settle();
   CHECK(f.store.compactions.empty());
-  r->receive(a, frame(protocol::encode_sync_update(map_k)));
+  send_update(*r, a, map_k);
   f.settle();
   f.store.release_all();
   f.settle();
@@ -412,7 +415,7 @@ TEST_CASE("room: an idle room is unloaded after the timeout, compacting its log,
   auto r = f.reg.acquire("acme/plan", true);
   auto a = f.join(r);
   f.settle();
-  r->receive(a, frame(protocol::encode_sync_update(text_a)));
+  send_update(*r, a, text_a);
   f.settle();
   f.store.release_all();
   f.settle();
@@ -442,9 +445,7 @@ TEST_CASE("room: a room in use is not unloaded") {
 
 TEST_CASE("room: one connection introducing more than 64 awareness clients is closed with 1008, others are untouched") {
   fixture f;
-  auto r = f.reg.acquire("acme/plan", true);
-  auto a = f.join(r);
-  auto b = f.join(r);
+  auto [r, a, b] = f.room_with_two();
   f.settle();
   std::vector<awareness::entry> many;
   for (std::uint64_t id = 1; id <= 65; ++id) many.push_back({id, 1, "{}"});
