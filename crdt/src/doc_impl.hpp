@@ -32,6 +32,11 @@ struct branch {
   std::vector<std::uint8_t> marker_slot;
   bool marker_order_ok = true;
   bool ever_formatted = false;  // a format item was ever integrated here (has_formatting can be reset)
+  // Membership in a transaction's `changed` list: the serial of the transaction whose list holds
+  // this type at position `changed_pos` (0 = none). Only trusted while that transaction runs its
+  // function, when no other transaction can start.
+  std::uint64_t changed_in = 0;
+  std::size_t changed_pos = 0;
 
   void clear_markers() {
     for (auto& m : markers) --m.p->marker_refs;
@@ -55,15 +60,25 @@ struct branch {
   }
 };
 
+// A state vector taken by a transaction, indexed by the clients' slots (struct_list::slot, given
+// in first-seen order); `absent` where the client had no structs.
+struct slot_clocks {
+  static constexpr std::uint64_t absent = ~std::uint64_t{0};
+  std::vector<std::uint64_t> v;
+  std::uint64_t get(std::size_t slot) const { return slot < v.size() && v[slot] != absent ? v[slot] : 0; }
+  bool has(std::size_t slot) const { return slot < v.size() && v[slot] != absent; }
+};
+
 struct txn_impl {
   doc_impl* d = nullptr;
   const void* origin = nullptr;
   bool local = true;
-  state_map before;
-  state_map after;
+  std::uint64_t serial = 0;  // unique per transaction of the document (see branch::changed_in)
+  slot_clocks before;
+  slot_clocks after;
   delete_set ds;
   std::vector<item*> merge_structs;
-  std::unordered_set<branch*> changed;
+  std::vector<branch*> changed;  // types changed (nullptr: removed again); no duplicates
   branch* last_changed = nullptr;  // the last type added to `changed` (and still in it)
   bool need_formatting_cleanup = false;
 };
@@ -78,6 +93,14 @@ struct doc_impl {
   std::uint64_t client_id = 0;
   bool gc = true;
   std::unordered_map<std::uint64_t, struct_list> clients;  // entries are never removed
+  // Clients by slot (1-based, first-seen order of state_vector_into); [0] unused.
+  mutable std::vector<std::uint64_t> slot_client{0};
+  mutable std::vector<const struct_list*> slot_list{nullptr};
+  std::uint64_t txn_serial = 0;
+  std::uint64_t before_of(const txn_impl& t, std::uint64_t client) const {  // t.before[client] or 0
+    const struct_list* l = list_of(client);
+    return l ? t.before.get(l->slot) : 0;
+  }
   // The last client looked up (nodes of an unordered_map stay put, so the pointer stays valid).
   mutable std::uint64_t cached_client = 0;
   mutable struct_list* cached_list = nullptr;
@@ -119,6 +142,7 @@ struct doc_impl {
   std::uint64_t get_state(std::uint64_t client) const;
   state_map state_vector() const;
   void state_vector_into(state_map& sv) const;
+  void state_vector_into(slot_clocks& sv) const;
   static std::size_t find_index(const struct_list& structs, std::uint64_t clock);  // npos if absent
   item* find(id i) const;
   item* get_item_clean_start(txn_impl& t, id i);
@@ -153,6 +177,7 @@ struct doc_impl {
   std::optional<delete_set> apply_delete_set(txn_impl& t, const delete_set& ds);
   void write_item(lib0::encoder& e, const item* it, std::uint64_t offset) const;
   void write_clients_structs(lib0::encoder& e, const state_map& sv) const;
+  void write_clients_structs(lib0::encoder& e, const slot_clocks& sv) const;
   delete_set delete_set_from_store() const;
   bytes encode_state_as_update(bytes_view sv) const;
 

@@ -98,6 +98,7 @@ struct item {
 class struct_list {
  public:
   static constexpr std::size_t max_block = 256;
+  mutable std::size_t slot = 0;  // the client's slot in transactions' state vectors (0 = none yet)
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   item* back() const { return blocks_.back().back().it; }

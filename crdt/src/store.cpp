@@ -166,6 +166,20 @@ void doc_impl::state_vector_into(state_map& sv) const {
     if (!v.empty()) sv[c] = v.back()->id_.clock + v.back()->length;
 }
 
+void doc_impl::state_vector_into(slot_clocks& sv) const {
+  sv.v.assign(slot_client.size(), slot_clocks::absent);
+  for (const auto& [c, v] : clients) {
+    if (v.empty()) continue;
+    if (!v.slot) {
+      v.slot = slot_client.size();
+      slot_client.push_back(c);
+      slot_list.push_back(&v);
+      sv.v.push_back(slot_clocks::absent);
+    }
+    sv.v[v.slot] = v.back()->id_.clock + v.back()->length;
+  }
+}
+
 std::size_t doc_impl::find_index(const struct_list& structs, std::uint64_t clock) { return structs.find(clock); }
 
 item* doc_impl::find(id i) const {
@@ -284,16 +298,13 @@ void doc_impl::type_root(branch* b, type_kind k) {
 // ---- items -------------------------------------------------------------------------------------
 
 void doc_impl::add_changed(txn_impl& t, branch* type) {
-  if (t.last_changed == type) return;  // already in t.changed
+  if (t.last_changed == type || type->changed_in == t.serial) return;  // already in t.changed
   item* it = type->it;
-  if (!it) {
-    t.changed.insert(type);
-    t.last_changed = type;
-    return;
-  }
-  auto b = t.before.find(it->id_.client);
-  std::uint64_t before = b == t.before.end() ? 0 : b->second;
-  if (it->id_.clock < before && !it->deleted) t.changed.insert(type);
+  if (it && !(it->id_.clock < before_of(t, it->id_.client) && !it->deleted)) return;
+  type->changed_in = t.serial;
+  type->changed_pos = t.changed.size();
+  t.changed.push_back(type);
+  if (!it) t.last_changed = type;
 }
 
 void doc_impl::integrate(txn_impl& t, item* it) {
@@ -388,10 +399,6 @@ void doc_impl::delete_item(txn_impl& t, item* first) {
     bool in_map;
   };
   std::vector<frame> stack;
-  auto before_of = [&](std::uint64_t client) {
-    auto f = t.before.find(client);
-    return f == t.before.end() ? 0 : f->second;
-  };
   auto del_one = [&](item* it) {
     if (it->deleted) return;
     branch* parent = it->parent;
@@ -405,7 +412,7 @@ void doc_impl::delete_item(txn_impl& t, item* first) {
   auto child = [&](item* x) {
     if (!x->deleted)
       del_one(x);
-    else if (x->id_.clock < before_of(x->id_.client))
+    else if (x->id_.clock < before_of(t, x->id_.client))
       t.merge_structs.push_back(x);
   };
   del_one(first);
@@ -426,7 +433,10 @@ void doc_impl::delete_item(txn_impl& t, item* first) {
       if (x) child(x);
       continue;
     }
-    t.changed.erase(f.b);
+    if (f.b->changed_in == t.serial) {  // t.changed.delete(type)
+      t.changed[f.b->changed_pos] = nullptr;
+      f.b->changed_in = 0;
+    }
     if (t.last_changed == f.b) t.last_changed = nullptr;
     stack.pop_back();
   }
@@ -558,6 +568,7 @@ void doc_impl::transact(const std::function<void(txn_impl&)>& fn, const void* or
       t = std::make_unique<txn_impl>();
     }
     t->d = this;
+    t->serial = ++txn_serial;
     t->origin = origin;
     t->local = local;
     state_vector_into(t->before);
@@ -598,7 +609,7 @@ void doc_impl::cleanup(txn_impl& t) {
   t.ds.sort_and_merge();
   state_vector_into(t.after);
   for (branch* b : t.changed) {
-    if (b->it && b->it->deleted) continue;
+    if (!b || (b->it && b->it->deleted)) continue;
     if (!t.local && b->markers_on) b->clear_markers();
     if ((b->kind == type_kind::text || b->kind == type_kind::xml_text) && !t.local && b->has_formatting)
       t.need_formatting_cleanup = true;
@@ -638,11 +649,11 @@ void doc_impl::cleanup(txn_impl& t) {
         si -= 1 + static_cast<std::int64_t>(try_merge_lefts(*this, structs, static_cast<std::size_t>(si)));
     }
   }
-  for (const auto& [client, clock] : t.after) {
-    auto bf = t.before.find(client);
-    std::uint64_t before = bf == t.before.end() ? 0 : bf->second;
-    if (before == clock) continue;
-    auto& structs = list_for(client);
+  for (std::size_t slot = 1; slot < t.after.v.size(); ++slot) {
+    if (!t.after.has(slot)) continue;
+    std::uint64_t before = t.before.get(slot);
+    if (before == t.after.v[slot]) continue;
+    auto& structs = const_cast<struct_list&>(*slot_list[slot]);
     auto fi = find_index(structs, before);
     auto first = static_cast<std::int64_t>(std::max<std::size_t>(fi == npos ? 1 : fi, 1));
     for (auto i = static_cast<std::int64_t>(structs.size()) - 1; i >= first;)
@@ -659,11 +670,8 @@ void doc_impl::cleanup(txn_impl& t) {
     if (pos > 0) try_merge_lefts(*this, structs, pos);
   }
   if (!t.local) {
-    auto a = t.after.find(client_id);
-    auto b = t.before.find(client_id);
-    std::uint64_t av = a == t.after.end() ? 0 : a->second;
-    std::uint64_t bv = b == t.before.end() ? 0 : b->second;
-    if (av != bv) client_id = random_client_id();
+    const struct_list* own = list_of(client_id);
+    if (own && t.after.get(own->slot) != t.before.get(own->slot)) client_id = random_client_id();
   }
   emit_update(t);
 }
@@ -672,13 +680,11 @@ void doc_impl::emit_update(txn_impl& t) {
   if (handlers.empty()) return;
   bool changed = !t.ds.empty();
   if (!changed)
-    for (const auto& [c, k] : t.after) {
-      auto b = t.before.find(c);
-      if (b == t.before.end() || b->second != k) {
+    for (std::size_t slot = 1; slot < t.after.v.size(); ++slot)
+      if (t.after.has(slot) && (!t.before.has(slot) || t.before.v[slot] != t.after.v[slot])) {
         changed = true;
         break;
       }
-    }
   if (!changed) return;
   lib0::encoder& e = update_buf;
   e.data().clear();
@@ -730,7 +736,10 @@ void doc_impl::write_item(lib0::encoder& e, const item* it, std::uint64_t offset
   content_write(e, it->c, offset);
 }
 
-void doc_impl::write_clients_structs(lib0::encoder& e, const state_map& sv) const {
+namespace {
+// Writes the structs after the state vector given by `known(client, structs)` -> {known?, clock}.
+template <class Known>
+void write_structs_after(const doc_impl& d, lib0::encoder& e, Known&& known) {
   // (client, clock, structs) to write, highest client first; no allocation for a few clients.
   struct entry {
     std::uint64_t client, clock;
@@ -748,11 +757,10 @@ void doc_impl::write_clients_structs(lib0::encoder& e, const state_map& sv) cons
     many.push_back({client, clock, structs});
     ++n;
   };
-  for (const auto& [client, v] : clients) {
+  for (const auto& [client, v] : d.clients) {
     if (v.empty()) continue;
-    auto f = sv.find(client);
-    std::uint64_t clock = f == sv.end() ? 0 : f->second;
-    if (f == sv.end() || v.back()->id_.clock + v.back()->length > clock) push(client, clock, &v);
+    const auto [found, clock] = known(client, v);
+    if (!found || v.back()->id_.clock + v.back()->length > clock) push(client, clock, &v);
   }
   entry* first = many.empty() ? small : many.data();
   std::sort(first, first + n, [](const entry& a, const entry& b) { return a.client > b.client; });
@@ -762,13 +770,28 @@ void doc_impl::write_clients_structs(lib0::encoder& e, const state_map& sv) cons
     auto clock = first[k].clock;
     const auto& structs = *first[k].structs;
     clock = std::max(clock, structs[0]->id_.clock);
-    auto start = find_index(structs, clock);
+    auto start = doc_impl::find_index(structs, clock);
     e.write_var_uint(structs.size() - start);
     e.write_var_uint(client);
     e.write_var_uint(clock);
-    write_item(e, structs[start], clock - structs[start]->id_.clock);
-    for (auto i = start + 1; i < structs.size(); ++i) write_item(e, structs[i], 0);
+    d.write_item(e, structs[start], clock - structs[start]->id_.clock);
+    for (auto i = start + 1; i < structs.size(); ++i) d.write_item(e, structs[i], 0);
   }
+}
+
+}  // namespace
+
+void doc_impl::write_clients_structs(lib0::encoder& e, const state_map& sv) const {
+  write_structs_after(*this, e, [&](std::uint64_t client, const struct_list&) {
+    auto f = sv.find(client);
+    return f == sv.end() ? std::pair<bool, std::uint64_t>{false, 0} : std::pair<bool, std::uint64_t>{true, f->second};
+  });
+}
+
+void doc_impl::write_clients_structs(lib0::encoder& e, const slot_clocks& sv) const {
+  write_structs_after(*this, e, [&](std::uint64_t, const struct_list& l) {
+    return std::pair<bool, std::uint64_t>{sv.has(l.slot), sv.get(l.slot)};
+  });
 }
 
 delete_set doc_impl::delete_set_from_store() const {

@@ -576,11 +576,11 @@ void doc_impl::cleanup_ytext_after_transaction(txn_impl& tr) {
   auto add_full = [&](branch* b) {
     if (std::find(need_full.begin(), need_full.end(), b) == need_full.end()) need_full.push_back(b);
   };
-  for (const auto& [client, after_clock] : tr.after) {
-    auto bf = tr.before.find(client);
-    std::uint64_t clock = bf == tr.before.end() ? 0 : bf->second;
+  for (std::size_t slot = 1; slot < tr.after.v.size(); ++slot) {
+    if (!tr.after.has(slot)) continue;
+    std::uint64_t clock = tr.before.get(slot), after_clock = tr.after.v[slot];
     if (after_clock == clock) continue;
-    iterate_structs(*this, tr, clients[client], clock, after_clock, [&](item* it) {
+    iterate_structs(*this, tr, clients[slot_client[slot]], clock, after_clock, [&](item* it) {
       if (!it->deleted && !it->is_gc && it->c.ref == ref_format) add_full(it->parent);
     });
   }
