@@ -65,8 +65,9 @@ struct branch {
 struct slot_clocks {
   static constexpr std::uint64_t absent = ~std::uint64_t{0};
   std::vector<std::uint64_t> v;
-  std::uint64_t get(std::size_t slot) const { return slot < v.size() && v[slot] != absent ? v[slot] : 0; }
-  bool has(std::size_t slot) const { return slot < v.size() && v[slot] != absent; }
+  // Slot 0 (a list without a slot yet) is never present.
+  std::uint64_t get(std::size_t slot) const { return has(slot) ? v[slot] : 0; }
+  bool has(std::size_t slot) const { return slot != 0 && slot < v.size() && v[slot] != absent; }
 };
 
 struct txn_impl {
@@ -160,6 +161,7 @@ struct doc_impl {
   void integrate(txn_impl& t, item* it);
   void delete_item(txn_impl& t, item* it);
   void gc_item(item* it, bool parent_gcd);
+  void gc_one(item* it, bool parent_gcd);  // gc_item's step for one item (after its nested type)
   bool merge_with(item* left, item* right);
   void add_changed(txn_impl& t, branch* type);
   item* local_insert(txn_impl& t, item* left, item* right, branch* parent, const std::string* parent_sub, content c);

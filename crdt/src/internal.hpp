@@ -102,7 +102,8 @@ class struct_list {
   std::size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   item* back() const { return blocks_.back().back().it; }
-  item* operator[](std::size_t i) const {
+  item* front() const { return blocks_.front().front().it; }
+  [[gnu::always_inline]] item* operator[](std::size_t i) const {
     std::size_t b = hint_;
     if (b >= blocks_.size() || i - starts_[b] >= blocks_[b].size()) b = hint_ = locate(i);
     return blocks_[b][i - starts_[b]].it;
@@ -145,6 +146,7 @@ class struct_list {
   std::vector<std::uint64_t> first_clock_;  // clock of each block's first struct
   std::size_t size_ = 0;
   mutable std::size_t hint_ = 0;
+  mutable std::size_t hint_off_ = 0;  // position in block hint_ that find() returned last (a guess)
 };
 
 // A decoded struct that is not (yet) part of a store: GC, Skip or Item.

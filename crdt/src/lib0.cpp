@@ -9,11 +9,14 @@
 namespace tandem::crdt::lib0 {
 
 void encoder::write_var_uint_long(std::uint64_t n) {
+  std::uint8_t tmp[10];  // 64 bits in 7-bit groups
+  std::size_t k = 0;
   while (n > 0x7f) {
-    buf_.push_back(static_cast<std::uint8_t>(0x80 | (n & 0x7f)));
+    tmp[k++] = static_cast<std::uint8_t>(0x80 | (n & 0x7f));
     n >>= 7;
   }
-  buf_.push_back(static_cast<std::uint8_t>(n));
+  tmp[k++] = static_cast<std::uint8_t>(n);
+  buf_.insert(buf_.end(), tmp, tmp + k);  // one capacity check instead of one per byte
 }
 
 void encoder::write_var_int(std::int64_t n, bool negative_zero) {

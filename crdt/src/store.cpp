@@ -1,5 +1,6 @@
 // Struct store, item integration (YATA), deletion, GC, merging, transactions and applying /
 // encoding updates — a port of yjs 13.6.33 Item.js, StructStore.js, Transaction.js, encoding.js.
+#include <new>
 #include <random>
 
 #include "doc_impl.hpp"
@@ -129,15 +130,25 @@ std::size_t struct_list::find(std::uint64_t clock) const {
     if (bi == first_clock_.begin()) return npos;
     b = static_cast<std::size_t>(bi - first_clock_.begin()) - 1;
   }
-  // Branch-free search for the last entry starting at or before `clock` (v[0] does).
+  // The last entry starting at or before `clock` (v[0] does): the entry found last time or the
+  // one after it (a transaction looks up the same spot several times: delete, split, GC, merge),
+  // checked by the clocks around it, else a branch-free binary search.
   const auto& v = blocks_[b];
+  auto holds = [&](std::size_t k) { return k < v.size() && v[k].clock <= clock && (k + 1 == v.size() || clock < v[k + 1].clock); };
   const entry* base = v.data();
-  for (std::size_t len = v.size(); len > 1;) {
-    std::size_t half = len / 2;
-    base = base[half].clock <= clock ? base + half : base;
-    len -= half;
+  if (holds(hint_off_)) {
+    base += hint_off_;
+  } else if (holds(hint_off_ + 1)) {
+    base += hint_off_ + 1;
+  } else {
+    for (std::size_t len = v.size(); len > 1;) {
+      std::size_t half = len / 2;
+      base = base[half].clock <= clock ? base + half : base;
+      len -= half;
+    }
   }
   std::size_t o = static_cast<std::size_t>(base - v.data());
+  hint_off_ = o;
   const item* s = base->it;
   if (clock >= s->id_.clock + s->length) return npos;
   hint_ = b;
@@ -167,16 +178,20 @@ void doc_impl::state_vector_into(state_map& sv) const {
 }
 
 void doc_impl::state_vector_into(slot_clocks& sv) const {
-  sv.v.assign(slot_client.size(), slot_clocks::absent);
-  for (const auto& [c, v] : clients) {
-    if (v.empty()) continue;
-    if (!v.slot) {
+  if (slot_list.size() != clients.size() + 1) {
+    // Lists created since the last call get the next slots (in the order the map lists them).
+    for (const auto& [c, v] : clients) {
+      if (v.slot) continue;
       v.slot = slot_client.size();
       slot_client.push_back(c);
       slot_list.push_back(&v);
-      sv.v.push_back(slot_clocks::absent);
     }
-    sv.v[v.slot] = v.back()->id_.clock + v.back()->length;
+  }
+  const std::size_t n = slot_list.size();
+  sv.v.resize(n);
+  for (std::size_t k = 1; k < n; ++k) {
+    const struct_list& v = *slot_list[k];
+    sv.v[k] = v.empty() ? slot_clocks::absent : v.back()->id_.clock + v.back()->length;
   }
 }
 
@@ -255,7 +270,8 @@ item* doc_impl::new_item() {
   if (!free_items.empty()) {
     item* it = free_items.back();
     free_items.pop_back();
-    *it = item{};
+    it->~item();  // cheaper than assigning a fresh item (no moves and swaps of the content)
+    ::new (static_cast<void*>(it)) item();
     return it;
   }
   if (chunk_used == chunk_size) {
@@ -443,6 +459,11 @@ void doc_impl::delete_item(txn_impl& t, item* first) {
 }
 
 void doc_impl::gc_item(item* first, bool parent_gcd) {
+  if (first->is_gc) return;
+  if (first->c.ref != ref_type) {  // no nested items: the loop below for one item, without its stack
+    gc_one(first, parent_gcd);
+    return;
+  }
   std::vector<std::pair<item*, bool>> work{{first, parent_gcd}};
   while (!work.empty()) {
     auto [it, pg] = work.back();
@@ -458,19 +479,23 @@ void doc_impl::gc_item(item* first, bool parent_gcd) {
       b->map.clear();
       b->keys.clear();
     }
-    if (pg) {
-      it->is_gc = true;
-      it->deleted = true;
-      it->c = content{};
-      it->parent = nullptr;
-      it->parent_sub = nullptr;
-      it->left = it->right = nullptr;
-    } else if (it->c.ref != ref_deleted || it->c.len != it->length || !it->c.str.empty() || !it->c.values.empty()) {
-      content d;
-      d.ref = ref_deleted;
-      d.len = it->length;
-      it->c = std::move(d);
-    }
+    gc_one(it, pg);
+  }
+}
+
+void doc_impl::gc_one(item* it, bool pg) {
+  if (pg) {
+    it->is_gc = true;
+    it->deleted = true;
+    it->c = content{};
+    it->parent = nullptr;
+    it->parent_sub = nullptr;
+    it->left = it->right = nullptr;
+  } else if (it->c.ref != ref_deleted || it->c.len != it->length || !it->c.str.empty() || !it->c.values.empty()) {
+    content d;
+    d.ref = ref_deleted;
+    d.len = it->length;
+    it->c = std::move(d);
   }
 }
 
@@ -739,7 +764,7 @@ void doc_impl::write_item(lib0::encoder& e, const item* it, std::uint64_t offset
 namespace {
 // Writes the structs after the state vector given by `known(client, structs)` -> {known?, clock}.
 template <class Known>
-void write_structs_after(const doc_impl& d, lib0::encoder& e, Known&& known) {
+void write_structs_after(const doc_impl& d, lib0::encoder& e, bool by_slot, Known&& known) {
   // (client, clock, structs) to write, highest client first; no allocation for a few clients.
   struct entry {
     std::uint64_t client, clock;
@@ -757,10 +782,15 @@ void write_structs_after(const doc_impl& d, lib0::encoder& e, Known&& known) {
     many.push_back({client, clock, structs});
     ++n;
   };
-  for (const auto& [client, v] : d.clients) {
-    if (v.empty()) continue;
+  auto consider = [&](std::uint64_t client, const struct_list& v) {
+    if (v.empty()) return;
     const auto [found, clock] = known(client, v);
     if (!found || v.back()->id_.clock + v.back()->length > clock) push(client, clock, &v);
+  };
+  if (by_slot && d.slot_list.size() == d.clients.size() + 1) {  // every client has a slot
+    for (std::size_t k = 1; k < d.slot_list.size(); ++k) consider(d.slot_client[k], *d.slot_list[k]);
+  } else {
+    for (const auto& [client, v] : d.clients) consider(client, v);
   }
   entry* first = many.empty() ? small : many.data();
   std::sort(first, first + n, [](const entry& a, const entry& b) { return a.client > b.client; });
@@ -769,12 +799,13 @@ void write_structs_after(const doc_impl& d, lib0::encoder& e, Known&& known) {
     const auto client = first[k].client;
     auto clock = first[k].clock;
     const auto& structs = *first[k].structs;
-    clock = std::max(clock, structs[0]->id_.clock);
+    clock = std::max(clock, structs.front()->id_.clock);
     auto start = doc_impl::find_index(structs, clock);
     e.write_var_uint(structs.size() - start);
     e.write_var_uint(client);
     e.write_var_uint(clock);
-    d.write_item(e, structs[start], clock - structs[start]->id_.clock);
+    const item* first_item = structs[start];
+    d.write_item(e, first_item, clock - first_item->id_.clock);
     for (auto i = start + 1; i < structs.size(); ++i) d.write_item(e, structs[i], 0);
   }
 }
@@ -782,14 +813,14 @@ void write_structs_after(const doc_impl& d, lib0::encoder& e, Known&& known) {
 }  // namespace
 
 void doc_impl::write_clients_structs(lib0::encoder& e, const state_map& sv) const {
-  write_structs_after(*this, e, [&](std::uint64_t client, const struct_list&) {
+  write_structs_after(*this, e, false, [&](std::uint64_t client, const struct_list&) {
     auto f = sv.find(client);
     return f == sv.end() ? std::pair<bool, std::uint64_t>{false, 0} : std::pair<bool, std::uint64_t>{true, f->second};
   });
 }
 
 void doc_impl::write_clients_structs(lib0::encoder& e, const slot_clocks& sv) const {
-  write_structs_after(*this, e, [&](std::uint64_t, const struct_list& l) {
+  write_structs_after(*this, e, true, [&](std::uint64_t, const struct_list& l) {
     return std::pair<bool, std::uint64_t>{sv.has(l.slot), sv.get(l.slot)};
   });
 }
