@@ -9,14 +9,17 @@
 namespace tandem::crdt::lib0 {
 
 void encoder::write_var_uint_long(std::uint64_t n) {
-  std::uint8_t tmp[10];  // 64 bits in 7-bit groups
-  std::size_t k = 0;
-  while (n > 0x7f) {
-    tmp[k++] = static_cast<std::uint8_t>(0x80 | (n & 0x7f));
+  // Bytes written straight into the buffer (assembling them elsewhere and copying them in makes
+  // the copy's wide load wait for the narrow stores).
+  const std::size_t k = (static_cast<std::size_t>(std::bit_width(n)) + 6) / 7;  // n > 0x7f: k >= 2
+  const std::size_t old = buf_.size();
+  buf_.resize(old + k);
+  std::uint8_t* p = buf_.data() + old;
+  for (std::size_t i = 0; i + 1 < k; ++i) {
+    p[i] = static_cast<std::uint8_t>(0x80 | (n & 0x7f));
     n >>= 7;
   }
-  tmp[k++] = static_cast<std::uint8_t>(n);
-  buf_.insert(buf_.end(), tmp, tmp + k);  // one capacity check instead of one per byte
+  p[k - 1] = static_cast<std::uint8_t>(n);
 }
 
 void encoder::write_var_int(std::int64_t n, bool negative_zero) {
