@@ -3,14 +3,16 @@
 // invites, revocation reaches an open page, comments and feedback travel live between
 // mentor and mentee, and feedback ends up in the plan PDF. One case per run (--case NAME).
 //
-//   node e2e-collab.mjs --tandem PATH/tandem --case admin|comments|feedback [--artifacts DIR] [--dist DIR]
+//   node e2e-collab.mjs --tandem PATH/tandem --case admin|comments|feedback|match [--artifacts DIR] [--dist DIR]
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import {
   WS, ART, check, fail, api, createWorkspace, serverDoc, browser, snap, open, waitFor, addSticky, exportVia, runCases, Y
 } from './harness.mjs'
 
+const here = path.dirname(fileURLToPath(import.meta.url))
 const claimsOf = tok => JSON.parse(Buffer.from(tok.split('.')[0], 'base64url').toString('utf8'))
 const texts = (page, sel) => page.$$eval(sel, els => els.map(e => e.textContent.trim()))
 
@@ -265,6 +267,46 @@ const cases = {
     const text = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ')
     check(text.includes('Mentor feedback 7391: strong progress') && text.includes('Mentee feedback 2846: very helpful'), 'pdftotext finds both feedback texts in the plan PDF')
     check(text.includes('Maria Mentor') && text.includes('Eli Mentee'), 'and their authors')
+  },
+
+  // The admin matches mentors and mentees on the admin page: the table shows the pairs the
+  // server computes for the same profiles, with names from the profiles, and a mentor's
+  // pairs pre-fill the new-workspace form, which then creates that workspace.
+  async match (base, t) {
+    if (!t.admin) fail('tandem admin-token is needed for the admin page')
+    const profiles = JSON.parse(fs.readFileSync(path.join(here, '../domain/fixtures/match-sample.json'), 'utf8'))
+    profiles.mentors.find(m => m.id === 'bob').name = 'Bob Builder 3321'
+    const expected = await api(base, t.admin, 'POST', '/api/match', profiles)
+    check(expected.status === 200 && expected.json.assignments.length >= 1, `the server matches the sample (${expected.status})`)
+    const admin = await newPage('admin')
+    await admin.goto(`${base}/admin?token=${encodeURIComponent(t.admin)}`)
+    await admin.waitForSelector('#match-form')
+    await admin.fill('#match-input', '{ "mentors": [] }')
+    await admin.click('#match-run')
+    await admin.waitForSelector('#match-error:not([hidden])')
+    check((await admin.textContent('#match-error')).includes('mentors'), 'bad profiles get a message naming the problem')
+    await admin.fill('#match-input', JSON.stringify(profiles, null, 2))
+    await admin.click('#match-run')
+    await admin.waitForSelector('#match-table tbody tr')
+    await snap(admin, 'match-result')
+    const rows = await admin.$$eval('#match-table tbody tr', trs => trs.map(tr => [tr.dataset.mentee, tr.dataset.mentor, tr.querySelector('.match-score').textContent]))
+    check(JSON.stringify(rows) === JSON.stringify(expected.json.assignments.map(a => [a.mentee, a.mentor, a.score.toFixed(1)])),
+      `the table shows the server's pairs and scores: ${JSON.stringify(rows)}`)
+    const withBob = expected.json.assignments.filter(a => a.mentor === 'bob')
+    if (!withBob.length) fail('the sample no longer assigns anyone to bob')
+    check((await admin.textContent('#match-table')).includes('Bob Builder 3321'), 'mentors are shown by the name in their profile')
+    check((await texts(admin, '#match-table .match-why')).every(x => x.length > 0), 'every pair has an explanation')
+    await admin.click('.match-use[data-mentor="bob"]')
+    check(await admin.inputValue('#mentor-name') === 'Bob Builder 3321' && await admin.inputValue('#mentor-tz') === 'America/New_York', "the mentor's name and time zone fill the form")
+    const menteeTz = await admin.$$eval('#mentee-rows .mentee-tz', els => els.map(e => e.value))
+    const sample = new Map(profiles.mentees.map(m => [m.id, m.time_zone]))
+    check(JSON.stringify(menteeTz) === JSON.stringify(withBob.map(a => sample.get(a.mentee))), `the matched mentees' time zones fill the form: ${menteeTz}`)
+    await admin.fill('#ws-id', 'matched-ws')
+    await admin.click('#ws-create')
+    await admin.waitForSelector('tr[data-workspace="matched-ws"]')
+    const ws = await api(base, t.admin, 'GET', '/api/workspaces/matched-ws')
+    check(ws.status === 200 && ws.json.mentor?.name === 'Bob Builder 3321' && ws.json.mentees?.length === withBob.length, `the workspace holds the matched mentor and mentees: ${ws.text.slice(0, 200)}`)
+    await snap(admin, 'match-workspace-created')
   }
 }
 

@@ -1,11 +1,13 @@
 // The workspace admin page at /admin?token=ADMIN_TOKEN (`tandem admin-token` prints one):
 // list workspaces, create one (title, mentor and mentees with time zones, meeting link),
-// and manage each workspace's invites.
+// manage each workspace's invites, and match mentors with mentees (a mentor's pairs can
+// pre-fill the new-workspace form).
 import { h, toast } from '../dom.js'
 import { api } from '../comments/api.js'
 import { decodeToken } from '../model/token.js'
 import { workspaceRequest, rememberLinks, absoluteLink } from './model.js'
 import { invitePanel, linkField } from './invites.js'
+import { matchSection } from './match.js'
 import './admin.css'
 
 function zones () {
@@ -120,6 +122,17 @@ export async function mountAdmin (app, token) {
   h('fieldset', {}, h('legend', {}, 'Mentees'), menteeRows,
     h('button', { type: 'button', id: 'add-mentee', onclick: () => addMentee().querySelector('input').focus() }, '+ Add mentee')),
   formError, submit)
+  // A mentor and their matched mentees, from the matching section, into the form.
+  function prefill (w) {
+    title.value = w.title
+    mentorName.value = w.mentor.name
+    mentorTz.value = w.mentor.timeZone
+    menteeRows.replaceChildren()
+    for (const m of w.mentees) addMentee(m.name, m.timeZone)
+    form.scrollIntoView({ block: 'start' })
+    title.focus()
+  }
+
   function showErrors (msgs) {
     formError.hidden = !msgs.length
     formError.replaceChildren(...(msgs.length > 1 ? [h('ul', {}, ...msgs.map(m => h('li', {}, m)))] : msgs.map(m => h('p', {}, m))))
@@ -132,6 +145,6 @@ export async function mountAdmin (app, token) {
       h('section', { class: 'card', 'aria-labelledby': 'ws-list-h' }, h('h2', { id: 'ws-list-h' }, 'Workspaces'), wsStatus,
         h('div', { class: 'table-wrap' }, h('table', { class: 'ws-table', id: 'ws-table' },
           h('thead', {}, h('tr', {}, ...['Title', 'Id', 'Mentor', 'Mentees', 'Meeting', 'Created', ''].map(t => h('th', { scope: 'col' }, t)))), wsBody))),
-      detail, form))
+      detail, matchSection({ token, onUseForWorkspace: prefill }), form))
   await load()
 }
