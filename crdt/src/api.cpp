@@ -696,7 +696,13 @@ std::size_t doc::on_update(update_handler h) {
   d_->handlers.emplace(id, std::move(h));
   return id;
 }
-void doc::off_update(std::size_t id) { d_->handlers.erase(id); }
+void doc::off_update(std::size_t id) {
+  if (id != 0 && id == d_->calling_handler) {
+    d_->calling_retired = true;
+    return;
+  }
+  d_->handlers.erase(id);
+}
 void doc::transact(const std::function<void(transaction&)>& fn, const void* origin) {
   d_->transact(
       [&](txn_impl& t) {

@@ -130,6 +130,10 @@ struct doc_impl {
   std::optional<pending_structs> pending;
   std::optional<delete_set> pending_ds;
   std::map<std::size_t, doc::update_handler> handlers;
+  // The handler being called alone by emit_update (0: none) and whether it unsubscribed meanwhile
+  // (its erasure waits until it returns: it must not be destroyed while running).
+  std::size_t calling_handler = 0;
+  bool calling_retired = false;
   std::size_t next_handler = 1;
   txn_impl* current = nullptr;
   std::vector<std::unique_ptr<txn_impl>> cleanups;

@@ -715,9 +715,20 @@ void doc_impl::emit_update(txn_impl& t) {
   e.data().clear();
   write_clients_structs(e, t.before);
   write_delete_set(e, t.ds);
-  if (handlers.size() == 1) {
-    auto h = handlers.begin()->second;  // a copy: the handler may unsubscribe itself
-    h(e.data(), t.origin);
+  if (handlers.size() == 1 && calling_handler == 0) {
+    // Called in place (no copy); if it unsubscribes itself, the erasure waits for its return.
+    auto only = handlers.begin();
+    calling_handler = only->first;
+    calling_retired = false;
+    struct done {
+      doc_impl& d;
+      ~done() {
+        const std::size_t id = d.calling_handler;
+        d.calling_handler = 0;
+        if (d.calling_retired) d.handlers.erase(id);
+      }
+    } guard{*this};
+    only->second(e.data(), t.origin);
     return;
   }
   auto hs = handlers;  // handlers may unsubscribe while being called
@@ -793,7 +804,7 @@ void write_structs_after(const doc_impl& d, lib0::encoder& e, bool by_slot, Know
     for (const auto& [client, v] : d.clients) consider(client, v);
   }
   entry* first = many.empty() ? small : many.data();
-  std::sort(first, first + n, [](const entry& a, const entry& b) { return a.client > b.client; });
+  if (n > 1) std::sort(first, first + n, [](const entry& a, const entry& b) { return a.client > b.client; });
   e.write_var_uint(n);
   for (std::size_t k = 0; k < n; ++k) {
     const auto client = first[k].client;

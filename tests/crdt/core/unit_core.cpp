@@ -164,3 +164,27 @@ TEST_CASE("text lengths count UTF-16 units and a split surrogate pair becomes tw
   CHECK(t.size() == 5);
   d.check_invariants();
 }
+
+TEST_CASE("an update handler may unsubscribe itself or subscribe another while it runs") {
+  doc d(doc_options{.client_id = 7, .gc = true});
+  auto text = d.get_text("t");
+  int first_calls = 0, second_calls = 0;
+  std::size_t second = 0;
+  std::size_t first = 0;
+  first = d.on_update([&](bytes_view u, const void*) {
+    CHECK(!u.empty());
+    ++first_calls;
+    d.off_update(first);  // itself, while running
+    second = d.on_update([&](bytes_view, const void*) { ++second_calls; });
+  });
+  d.transact([&](transaction& tx) { text.insert(tx, 0, "a"); });
+  CHECK(first_calls == 1);
+  CHECK(second_calls == 0);  // subscribed during this update's emission
+  d.transact([&](transaction& tx) { text.insert(tx, 1, "b"); });
+  CHECK(first_calls == 1);  // gone
+  CHECK(second_calls == 1);
+  d.off_update(second);
+  d.transact([&](transaction& tx) { text.insert(tx, 2, "c"); });
+  CHECK(second_calls == 1);
+  CHECK(text.to_string() == "abc");
+}
