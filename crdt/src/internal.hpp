@@ -181,9 +181,22 @@ struct delete_set {
   std::vector<std::uint64_t> order;  // clients in first-seen order (JS Map order)
   // A client without ranges is absent (reset() keeps the map's nodes for reuse).
   void add(std::uint64_t client, std::uint64_t clock, std::uint64_t len) {
-    auto& v = clients[client];
+    auto& v = ranges(client);
     if (v.empty()) order.push_back(client);
     v.push_back({clock, len});
+  }
+  // clients[client], remembering the last client asked for (map nodes stay put; entries are never
+  // erased from a delete set, and a copied or moved set starts without the memo).
+  std::vector<ds_range>& ranges(std::uint64_t client) {
+    if (last_.v && last_.client == client) return *last_.v;
+    auto& v = clients[client];
+    last_.client = client;
+    last_.v = &v;
+    return v;
+  }
+  const std::vector<ds_range>& ranges(std::uint64_t client) const {  // clients.at(client)
+    if (last_.v && last_.client == client) return *last_.v;
+    return clients.at(client);
   }
   void reset() {
     for (auto c : order) clients[c].clear();
@@ -191,6 +204,20 @@ struct delete_set {
   }
   void sort_and_merge();
   bool empty() const { return order.empty(); }
+
+ private:
+  struct memo {
+    std::uint64_t client = 0;
+    std::vector<ds_range>* v = nullptr;
+    memo() = default;
+    memo(const memo&) {}
+    memo& operator=(const memo&) {
+      client = 0;
+      v = nullptr;
+      return *this;
+    }
+  };
+  mutable memo last_;
 };
 void write_delete_set(lib0::encoder& e, const delete_set& ds);
 delete_set read_delete_set(lib0::decoder& d);

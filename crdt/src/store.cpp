@@ -646,7 +646,7 @@ void doc_impl::cleanup(txn_impl& t) {
       struct_list* l = list_of(client);
       if (!l) continue;
       auto& structs = *l;
-      const auto& dels = t.ds.clients.at(client);
+      const auto& dels = t.ds.ranges(client);
       for (std::size_t di = dels.size(); di-- > 0;) {
         const auto& del = dels[di];
         std::uint64_t end = del.clock + del.len;
@@ -664,7 +664,7 @@ void doc_impl::cleanup(txn_impl& t) {
     struct_list* l = list_of(client);
     if (!l) continue;
     auto& structs = *l;
-    const auto& dels = t.ds.clients.at(client);
+    const auto& dels = t.ds.ranges(client);
     for (std::size_t di = dels.size(); di-- > 0;) {
       const auto& del = dels[di];
       auto fi = find_index(structs, del.clock + del.len - 1);

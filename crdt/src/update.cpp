@@ -257,7 +257,7 @@ void delete_set::sort_and_merge() {
 void write_delete_set(lib0::encoder& e, const delete_set& ds) {
   if (ds.order.size() == 1) {  // the common case of a local transaction: no sorting
     const auto c = ds.order[0];
-    const auto& dels = ds.clients.at(c);
+    const auto& dels = ds.ranges(c);
     e.write_var_uint(1);
     e.write_var_uint(c);
     e.write_var_uint(dels.size());
