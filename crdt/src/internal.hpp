@@ -199,7 +199,7 @@ struct delete_set {
     return clients.at(client);
   }
   void reset() {
-    for (auto c : order) clients[c].clear();
+    for (auto c : order) ranges(c).clear();
     order.clear();
   }
   void sort_and_merge();
