@@ -358,6 +358,8 @@ content make_format(std::string_view key, const any& v) {
 }
 
 void insert_negated_attributes(doc_impl& d, txn_impl& t, branch* parent, text_pos& pos, attr_map& negated) {
+  // Nothing to insert: the walk below would only move `pos`, which every caller drops afterwards.
+  if (negated.empty()) return;
   while (pos.right &&
          (pos.right->deleted ||
           (pos.right->c.ref == ref_format && negated.has(pos.right->c.str) &&
