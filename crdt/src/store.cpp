@@ -972,12 +972,7 @@ void doc_impl::integrate_raw(txn_impl& t, raw_struct& s, std::uint64_t offset) {
   it->parent_sub = s.has_parent_sub ? intern(s.parent_sub) : nullptr;
   if (offset > 0 && it->left && (it->left->is_gc || it->left->parent != it->parent || it->left->parent_sub != it->parent_sub)) {
     // Forged overlap with known clocks in another list: keep the clocks, drop the content.
-    it->is_gc = true;
-    it->deleted = true;
-    it->c = content{};
-    it->parent = nullptr;
-    it->parent_sub = nullptr;
-    it->left = it->right = nullptr;
+    gc_one(it, true);
     add_struct(it);
     return;
   }
