@@ -118,6 +118,7 @@ struct fixture {
     auto b = join(r);
     return {r, a, b};
   }
+  void send_durable(room& r, const std::shared_ptr<fake_client>& from, const std::string& update);
   ~fixture() { blocking.join(); }
 };
 
@@ -126,6 +127,14 @@ std::shared_ptr<const std::string> frame(std::string s) { return std::make_share
 // A client sends one sync-update message carrying `update`.
 void send_update(room& r, const std::shared_ptr<fake_client>& from, const std::string& update) {
   r.receive(from, frame(protocol::encode_sync_update(update)));
+}
+
+// ... and the room applies it and storage makes it durable.
+void fixture::send_durable(room& r, const std::shared_ptr<fake_client>& from, const std::string& update) {
+  send_update(r, from, update);
+  settle();
+  store.release_all();
+  settle();
 }
 
 }  // namespace
@@ -202,10 +211,7 @@ TEST_CASE("room: updates of two senders durable in one commit reach each other, 
   auto c = f.join(r);
   f.settle();
   send_update(*r, a, text_a);
-  send_update(*r, c, map_k);
-  f.settle();
-  f.store.release_all();
-  f.settle();
+  f.send_durable(*r, c, map_k);
   REQUIRE(a->of("0002").size() == 1);
   CHECK(relayed_update(a->of("0002")[0]) == map_k);
   REQUIRE(c->of("0002").size() == 1);
@@ -242,10 +248,7 @@ TEST_CASE("room: a malformed frame closes only its sender (1007); the room keeps
   f.settle();
   CHECK(a->close_code == 1007);
   CHECK(b->close_code == 0);
-  send_update(*r, b, map_k);
-  f.settle();
-  f.store.release_all();
-  f.settle();
+  f.send_durable(*r, b, map_k);
   CHECK(c->of("0002").size() == 1);
   CHECK(a->of("0002").empty());
   r->check_invariants();
@@ -280,10 +283,7 @@ TEST_CASE("room: a viewer's update is dropped and answered with an auth-denied m
   auto v = f.join(r, false);
   auto b = f.join(r);
   f.settle();
-  send_update(*r, v, text_a);
-  f.settle();
-  f.store.release_all();
-  f.settle();
+  f.send_durable(*r, v, text_a);
   CHECK(f.store.appended.empty());
   CHECK(b->of("0002").empty());
   REQUIRE(v->of("0200").size() == 1);
@@ -375,15 +375,9 @@ TEST_CASE("room: when the log reaches the compaction threshold it is folded into
   auto r = f.reg.acquire("acme/plan", true);
   auto a = f.join(r);
   f.settle();
-  send_update(*r, a, text_a);
-  f.settle();
-  f.store.release_all();
-  f.settle();
+  f.send_durable(*r, a, text_a);
   CHECK(f.store.compactions.empty());
-  send_update(*r, a, map_k);
-  f.settle();
-  f.store.release_all();
-  f.settle();
+  f.send_durable(*r, a, map_k);
   REQUIRE(f.store.compactions.size() == 1);
   CHECK(f.store.compactions[0].second == 2);
   // The snapshot must hold both updates: fold it into a fresh room and compare.
@@ -415,10 +409,7 @@ TEST_CASE("room: an idle room is unloaded after the timeout, compacting its log,
   auto r = f.reg.acquire("acme/plan", true);
   auto a = f.join(r);
   f.settle();
-  send_update(*r, a, text_a);
-  f.settle();
-  f.store.release_all();
-  f.settle();
+  f.send_durable(*r, a, text_a);
   r->leave(a.get());
   f.reg.release(r);
   CHECK(f.reg.size() == 1);
