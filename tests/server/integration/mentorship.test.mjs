@@ -244,25 +244,27 @@ test('replay returns the logged updates between two times in order and reproduce
     return simpleJson(d) === expected
   }, 5000, 'server to hold the edits')
 
+  // Once the server holds the edits so far: the document then, and a time between them and the next edits.
+  const cut = async () => {
+    const at = simpleJson(c.doc)
+    await serverHas(at)
+    await sleep(30)
+    const t = Date.now()
+    await sleep(30)
+    return [at, t]
+  }
+
   // Phase A, then time tA; phase B, then time tB; phase C afterwards.
   c.doc.getText('t').insert(0, 'alpha ')
   c.doc.getMap('m').set('phase', 'A')
-  await serverHas(simpleJson(c.doc))
-  const atA = simpleJson(c.doc)
-  await sleep(30)
-  const tA = Date.now()
-  await sleep(30)
+  const [atA, tA] = await cut()
   for (let i = 0; i < 5; i++) {
     c.doc.getArray('a').push([i])
     await sleep(5)
   }
   c.doc.getText('t').insert(6, 'beta ')
   c.doc.getMap('m').set('phase', 'B')
-  await serverHas(simpleJson(c.doc))
-  const atB = simpleJson(c.doc)
-  await sleep(30)
-  const tB = Date.now()
-  await sleep(30)
+  const [atB, tB] = await cut()
   c.doc.getMap('m').set('phase', 'C')
   c.doc.getText('t').insert(0, 'gamma ')
   await serverHas(simpleJson(c.doc))

@@ -98,11 +98,7 @@ struct fixture {
 
   void settle() {
     // Let the blocking pool and the strand exchange work until both are quiet.
-    for (int i = 0; i < 50; ++i) {
-      ioc.restart();
-      ioc.poll();
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
+    test::poll_rounds(ioc, 50);
     ioc.restart();
     ioc.poll();
   }
@@ -390,11 +386,7 @@ TEST_CASE("room: when the log reaches the compaction threshold it is folded into
   auto r2 = reg2.acquire("acme/plan", false);
   std::optional<result<std::string>> json;
   r2->get_json([&](result<std::string> s) { json = std::move(s); });
-  for (int i = 0; i < 50 && !json; ++i) {
-    ioc2.restart();
-    ioc2.poll();
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
+  test::poll_rounds(ioc2, 50, [&] { return json.has_value(); });
   REQUIRE(json.has_value());
   REQUIRE(json->ok());
   CHECK(json->value().find("\"a\"") != std::string::npos);

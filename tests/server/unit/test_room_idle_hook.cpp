@@ -31,11 +31,7 @@ struct hook_fixture {
   metrics m;
   room_registry reg;
   void settle() {
-    for (int i = 0; i < 60; ++i) {
-      ioc.restart();
-      ioc.poll();
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
+    test::poll_rounds(ioc, 60);
   }
   ~hook_fixture() { blocking.join(); }
 };

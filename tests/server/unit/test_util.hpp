@@ -1,7 +1,10 @@
-// Helpers for the server unit tests: hex <-> bytes.
+// Helpers for the server unit tests: hex <-> bytes, polling an io_context.
 #pragma once
+#include <boost/asio/io_context.hpp>
+#include <chrono>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace tandem::server::test {
 
@@ -20,6 +23,20 @@ inline std::string hex(std::string_view b) {
     out += d[c & 15];
   }
   return out;
+}
+
+// Runs ready handlers of `ioc` for up to `rounds` rounds 2 ms apart (other threads, such as
+// a blocking pool, post work back meanwhile), stopping early once `done()` is true.
+template <class Done>
+void poll_rounds(boost::asio::io_context& ioc, int rounds, Done done) {
+  for (int i = 0; i < rounds && !done(); ++i) {
+    ioc.restart();
+    ioc.poll();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+}
+inline void poll_rounds(boost::asio::io_context& ioc, int rounds) {
+  poll_rounds(ioc, rounds, [] { return false; });
 }
 
 }  // namespace tandem::server::test
